@@ -1,0 +1,137 @@
+/* tether/library.h — the library side: what a library gives tether, and
+ * what tether gives the library.
+ *
+ * A library is a table of three functions (tether_library). tether calls
+ * lane_start once on each lane, handle on the lane for each request, and
+ * lane_stop once on each lane at shutdown; so the library's thread-local
+ * state is created once per lane, whatever thread the host submits from.
+ *
+ * At lane start the library receives a table of host functions
+ * (tether_host_api, like N-API's env or JNI's JNIEnv). A library reaches
+ * tether only through it, so a library loaded by path never links its own
+ * copy of tether (a second copy would mean a second allocator, and every
+ * free would look foreign).
+ *
+ * The reply rule: each request gets exactly one reply (reply or
+ * reply_error), before handle returns or later from the same lane (a posted
+ * function or a timer). A reply after the call has already ended
+ * (cancelled, past its deadline, shut down, replied before) returns
+ * TETHER_E_ALREADY_COMPLETED and tether frees the result it was handed. */
+#ifndef TETHER_LIBRARY_H
+#define TETHER_LIBRARY_H
+
+#include "tether/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The ABI version of tether_library and tether_host_api described here. */
+#define TETHER_LIBRARY_ABI_VERSION ((uint32_t)1)
+
+/* One request, as the library's handle function sees it. Borrowed: the
+ * struct for the duration of handle; the payload until the library replies
+ * (it stays valid for an asynchronous reply). */
+struct tether_request {
+  size_t struct_size;
+  /* Identifies the request in reply, reply_error and is_cancelled. Equal to
+   * the host's ticket. */
+  uint64_t id;
+  uint32_t method;
+  /* The lane running the request (0-based). */
+  uint32_t lane_index;
+  uint64_t key;
+  const void* payload;
+  size_t payload_len;
+  /* END OF VERSION 1 */
+};
+
+struct tether_host_api {
+  size_t struct_size;
+  uint32_t abi_version;
+  uint32_t reserved0;
+
+  /* Completes the request with TETHER_OK and `result` (a tether buffer from
+   * buf_alloc, or NULL when result_len is 0).
+   * Ownership: takes `result`, whatever the status.
+   * Errors: TETHER_E_ALREADY_COMPLETED (the call had ended; result freed);
+   *   TETHER_E_STALE_TICKET (no request ever had this id; result freed);
+   *   TETHER_E_WRONG_THREAD (not on the lane running the request; result
+   *   freed); TETHER_E_INVALID_ARG (result not a live tether buffer, or NULL
+   *   with a length: the call completes with TETHER_E_LIBRARY instead).
+   * Thread safety: lane only. Blocks: no. The host's callback does not run
+   *   inside reply: it runs after the handler returns. */
+  tether_status (*reply)(uint64_t request, TETHER_OWN void* result,
+                         size_t result_len);
+
+  /* Completes the request with TETHER_E_LIBRARY, `code` and a copy of the
+   * NUL-terminated `message` (NULL allowed).
+   * Errors and thread safety: as reply. */
+  tether_status (*reply_error)(uint64_t request, int32_t code,
+                               const char* message);
+
+  /* tether_buf_alloc / tether_buf_free, reached without linking tether.
+   * Thread safety: any thread. */
+  void* (*buf_alloc)(size_t size);
+  tether_status (*buf_free)(void* data);
+
+  /* 1 once the request has ended (cancelled, deadline, shutdown, or an id
+   * that names no live request), else 0: the library may stop work early; it
+   * must still reply. Called off the request's lane it returns 1 and logs.
+   * Thread safety: lane only. Blocks: no. */
+  int32_t (*is_cancelled)(uint64_t request);
+
+  /* Runs fn(arg, TETHER_OK) on `lane`'s event loop soon. If the lane stops
+   * first, fn(arg, TETHER_E_CLOSED) runs on the lane as it stops, so arg can
+   * be freed. Errors: TETHER_E_INVALID_ARG (NULL lane or fn);
+   *   TETHER_E_CLOSED (the lane has stopped: fn will not run).
+   * Thread safety: any thread (a library's own threads may post back to
+   *   their lane). Blocks: no. */
+  tether_status (*post)(tether_lane* lane, tether_lane_fn fn, void* arg);
+
+  /* Runs fn(arg, TETHER_OK) on `lane` after delay_ns; like post, fn runs
+   * with TETHER_E_CLOSED if the lane stops first.
+   * Errors: TETHER_E_INVALID_ARG; TETHER_E_WRONG_THREAD (not on `lane`).
+   * Thread safety: lane only. Blocks: no. */
+  tether_status (*timer_start)(tether_lane* lane, uint64_t delay_ns,
+                               tether_lane_fn fn, void* arg);
+
+  /* Writes a line to the host's log sink (see tether/log.h) at `level`.
+   * Thread safety: any thread. Blocks: no. */
+  void (*log)(int32_t level, const char* message);
+  /* END OF VERSION 1 */
+};
+
+struct tether_library {
+  size_t struct_size;
+  /* TETHER_LIBRARY_ABI_VERSION the library was built against. */
+  uint32_t abi_version;
+  uint32_t reserved0;
+  /* A short name used in log lines. May be NULL. */
+  const char* name;
+
+  /* Runs once on each lane, on that lane, before any request. Stores the
+   * lane's state (anything; NULL is fine) in *lane_state. `host` and `lane`
+   * stay valid until lane_stop returns. A status other than TETHER_OK fails
+   * tether_runtime_open() with TETHER_E_LOAD. */
+  tether_status (*lane_start)(const tether_host_api* host, tether_lane* lane,
+                              uint32_t lane_index, void* library_data,
+                              void** lane_state);
+
+  /* Runs on the lane for each request; must arrange exactly one reply (see
+   * the reply rule above). Must not throw: an exception escaping it is
+   * caught, logged, and completes the request with TETHER_E_LIBRARY. */
+  void (*handle)(void* lane_state, const tether_request* request);
+
+  /* Runs once on each lane at shutdown, after the last request was handed
+   * to it. Requests it never replied to have already completed with
+   * TETHER_E_CLOSED. May be NULL. */
+  void (*lane_stop)(void* lane_state);
+  /* END OF VERSION 1 */
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TETHER_LIBRARY_H */

@@ -1,0 +1,36 @@
+/* tether/log.h — where tether's log lines go. Every rejected argument,
+ * stale ticket, foreign or double free, and exception caught at the boundary
+ * is logged once, at WARN or above. */
+#ifndef TETHER_LOG_H
+#define TETHER_LOG_H
+
+#include "tether/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TETHER_LOG_DEBUG ((int32_t)0)
+#define TETHER_LOG_INFO ((int32_t)1)
+#define TETHER_LOG_WARN ((int32_t)2)
+#define TETHER_LOG_ERROR ((int32_t)3)
+#define TETHER_LOG_OFF ((int32_t)4)
+
+/* Routes log lines at or above min_level to `sink` (process-wide). A NULL
+ * sink restores the default, which writes "tether: LEVEL: message" lines to
+ * stderr; the default threshold is TETHER_LOG_WARN.
+ * The sink may be called from any thread, including lanes and the delivery
+ * thread, possibly concurrently; it must not call back into tether's
+ * shutdown or destroy functions. Exceptions thrown by the sink are caught.
+ * Errors: TETHER_E_INVALID_ARG if min_level is not a TETHER_LOG_* value.
+ * Thread safety: any thread; lines already being written may still reach
+ * the previous sink. Blocks: no. */
+TETHER_API tether_status tether_log_set_sink(tether_log_fn sink,
+                                             uint64_t user_data,
+                                             int32_t min_level);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TETHER_LOG_H */

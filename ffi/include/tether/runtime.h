@@ -1,0 +1,125 @@
+/* tether/runtime.h — a runtime: a library served on lanes tether owns.
+ *
+ * Lifecycle in two steps, as gRPC's completion queue and sqlite's close_v2:
+ * tether_runtime_shutdown() stops intake and ends every call (idempotent,
+ * the handle stays valid, later calls return TETHER_E_CLOSED); then
+ * tether_runtime_destroy() frees the handle. destroy alone also shuts down. */
+#ifndef TETHER_RUNTIME_H
+#define TETHER_RUNTIME_H
+
+#include "tether/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where a library's reply runs the host's callback or enters the completion
+ * queue. Cancel, deadline and shutdown completions always run on the
+ * delivery thread. */
+#define TETHER_DELIVER_ON_LANE ((int32_t)0)    /* lowest latency */
+#define TETHER_DELIVER_ON_THREAD ((int32_t)1)  /* slow callbacks never stall
+                                                  the library */
+
+/* Shutdown modes. */
+#define TETHER_SHUTDOWN_DRAIN ((int32_t)0)  /* wait for in-flight calls up to
+                                               the timeout, then end the rest
+                                               with TETHER_E_CLOSED */
+#define TETHER_SHUTDOWN_CANCEL ((int32_t)1) /* end every pending call with
+                                               TETHER_E_CLOSED at once */
+
+struct tether_runtime_config {
+  size_t struct_size;
+  /* Number of lanes (threads running the library). Default 1, max 256. */
+  uint32_t lanes;
+  /* Pin lane N to CPU N % ncpu. Default 0 (off). */
+  int32_t pin_lanes;
+  /* TETHER_DELIVER_ON_LANE (default) or TETHER_DELIVER_ON_THREAD. */
+  int32_t deliver;
+  /* Credits: at most this many calls in flight (submitted, not yet
+   * delivered). Default 16384, max 2^24. */
+  uint32_t max_calls_in_flight;
+  /* Credits: at most this many payload bytes in flight. Default 256 MiB. */
+  uint64_t max_bytes_in_flight;
+  /* Largest single payload. Default 64 MiB, at most TETHER_BUF_MAX_SIZE. */
+  uint64_t max_payload_bytes;
+  /* How long an idle lane spins before it parks, in nanoseconds.
+   * Default 20000 (20 us); 0 parks at once. */
+  uint64_t spin_ns;
+  /* Opaque value handed to the library's lane_start. */
+  void* library_data;
+  /* END OF VERSION 1 */
+};
+
+/* Fills `config` with defaults and sets struct_size.
+ * Thread safety: any thread. Blocks: no. */
+TETHER_API void tether_runtime_config_init(tether_runtime_config* config);
+
+/* Opens a runtime serving a library linked into the process. Starts the
+ * lanes and the delivery thread, and runs the library's lane_start on each
+ * lane before returning.
+ * Ownership: `library` and `config` are borrowed (the library table must
+ *   stay valid while the runtime lives); *runtime_out is the caller's, free
+ *   it with tether_runtime_destroy(); *error_out (may be NULL; set to NULL on
+ *   success) is a NUL-terminated tether buffer saying why the open failed,
+ *   free it with tether_buf_free().
+ * Errors: TETHER_E_INVALID_ARG (NULL library or runtime_out, a config value
+ *   out of range, a library table missing a function); TETHER_E_VERSION (the
+ *   library or config struct is newer than this tether); TETHER_E_LOAD (a
+ *   lane_start failed); TETHER_E_NO_MEMORY.
+ * Thread safety: any thread. Blocks: yes, until every lane has started. */
+TETHER_API tether_status tether_runtime_open(
+    const tether_library* library, const tether_runtime_config* config,
+    TETHER_OWN tether_runtime** runtime_out, TETHER_OWN char** error_out);
+
+/* Opens a runtime serving a library loaded with dlopen(path) whose exported
+ * function `symbol` (a tether_library_entry_fn) returns its table. The
+ * library must not link its own copy of tether: it reaches tether through
+ * the host functions it is handed at lane start.
+ * Ownership, blocking, thread safety: as tether_runtime_open().
+ * Errors: as tether_runtime_open(), plus TETHER_E_LOAD when the file cannot
+ *   be loaded, the symbol is missing or returns NULL; *error_out names the
+ *   path or symbol and the loader's message. */
+TETHER_API tether_status tether_runtime_open_path(
+    const char* path, const char* symbol, const tether_runtime_config* config,
+    TETHER_OWN tether_runtime** runtime_out, TETHER_OWN char** error_out);
+
+/* Stops intake and ends every call. DRAIN waits up to timeout_ns for calls
+ * in flight to finish, then ends what is left with TETHER_E_CLOSED; CANCEL
+ * does so at once. Then runs the library's lane_stop on every lane and
+ * joins tether's threads. When it returns, every call has completed exactly
+ * once and no callback of this runtime will ever run again; completions
+ * meant for completion queues are in those queues. Idempotent: a second call
+ * (or a concurrent one) waits for the first and returns TETHER_OK.
+ * Afterwards the handle stays valid; submit, cancel and stream calls on it
+ * return TETHER_E_CLOSED.
+ * Errors: TETHER_E_INVALID_ARG (NULL runtime, unknown mode);
+ *   TETHER_E_WOULD_DEADLOCK when called on one of this runtime's lanes, its
+ *   delivery thread or inside one of its callbacks (nothing changes);
+ *   TETHER_E_FORKED in a forked child.
+ * Thread safety: any thread.
+ * Blocks: yes, up to timeout_ns for DRAIN, then until running handlers
+ *   return (a handler that never returns stalls shutdown). */
+TETHER_API tether_status tether_runtime_shutdown(tether_runtime* runtime,
+                                                 int32_t mode,
+                                                 uint64_t timeout_ns);
+
+/* Shuts down (CANCEL mode) if needed, then frees the handle. NULL is
+ * accepted. Safe from a garbage collector's finalizer thread. Streams still
+ * open keep the runtime's memory until they are destroyed; completion queues
+ * are independent of it.
+ * Ownership: takes `runtime`, unless the status is TETHER_E_WOULD_DEADLOCK.
+ * Errors: TETHER_E_WOULD_DEADLOCK as for shutdown (nothing is freed);
+ *   TETHER_E_FORKED in a forked child (the handle is abandoned: its threads
+ *   and locks belong to the parent).
+ * Thread safety: any thread, once per handle. Blocks: as shutdown. */
+TETHER_API tether_status tether_runtime_destroy(TETHER_OWN tether_runtime* runtime);
+
+/* Number of lanes the runtime runs (0 when runtime is NULL).
+ * Thread safety: any thread. Blocks: no. */
+TETHER_API uint32_t tether_runtime_lanes(const tether_runtime* runtime);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TETHER_RUNTIME_H */

@@ -1,0 +1,45 @@
+/* tether/stats.h — a snapshot of a runtime's counters. Counters are kept
+ * per thread and summed on read, so they are always on. */
+#ifndef TETHER_STATS_H
+#define TETHER_STATS_H
+
+#include "tether/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tether_stats {
+  size_t struct_size;
+  uint64_t submitted;          /* calls accepted */
+  uint64_t rejected_busy;      /* submits refused with TETHER_E_BUSY */
+  uint64_t completed_ok;       /* delivered with TETHER_OK */
+  uint64_t completed_library;  /* ... TETHER_E_LIBRARY */
+  uint64_t completed_cancelled;/* ... TETHER_E_CANCELLED */
+  uint64_t completed_deadline; /* ... TETHER_E_DEADLINE */
+  uint64_t completed_closed;   /* ... TETHER_E_CLOSED */
+  uint64_t in_flight;          /* accepted, slot not yet released */
+  uint64_t bytes_in_flight;    /* payload bytes of those calls */
+  uint64_t late_replies;       /* replies after the call had ended */
+  uint64_t callback_exceptions;/* exceptions thrown by host callbacks */
+  uint32_t lanes;
+  uint32_t reserved0;
+  /* END OF VERSION 1 */
+};
+
+/* Sets struct_size; call before tether_runtime_stats().
+ * Thread safety: any thread. Blocks: no. */
+TETHER_API void tether_stats_init(tether_stats* stats);
+
+/* Fills `stats` (up to stats->struct_size bytes). Works after shutdown too.
+ * Errors: TETHER_E_INVALID_ARG (NULL, struct_size too small).
+ * Thread safety: any thread; the counters are read one by one, not as one
+ *   atomic snapshot. Blocks: no. */
+TETHER_API tether_status tether_runtime_stats(const tether_runtime* runtime,
+                                              tether_stats* stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TETHER_STATS_H */
