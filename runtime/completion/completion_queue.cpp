@@ -1,0 +1,162 @@
+#include "completion/completion_queue.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+#include "base/clock.h"
+#include "buffers/buffer_allocator.h"
+
+namespace tether {
+
+Status CompletionQueue::create(uint64_t runtime_id, uint32_t producers,
+                               CompletionQueue** out) {
+  int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) return Status::kNoMemory;
+  auto* queue = new (std::nothrow) CompletionQueue(runtime_id, fd, producers);
+  if (queue == nullptr) {
+    ::close(fd);
+    return Status::kNoMemory;
+  }
+  *out = queue;
+  return Status::kOk;
+}
+
+CompletionQueue::CompletionQueue(uint64_t runtime_id, int fd,
+                                 uint32_t producers)
+    : runtime_id_(runtime_id), fd_(fd), consumer_(queue_) {
+  producers_.reserve(producers);
+  for (uint32_t i = 0; i < producers; ++i) producers_.emplace_back(queue_);
+}
+
+CompletionQueue::~CompletionQueue() {
+  tether_completion completion;
+  while (queue_.try_dequeue(completion)) {
+    buffers::release(completion.result);
+    buffers::release(completion.error);
+  }
+  ::close(fd_);
+}
+
+void CompletionQueue::reset_fd() {
+  uint64_t count;
+  (void)!::read(fd_, &count, sizeof count);
+}
+
+Status CompletionQueue::begin_call() {
+  references_.fetch_add(1, std::memory_order_relaxed);
+  pending_calls_.fetch_add(1, std::memory_order_seq_cst);
+  if (shut_down_.load(std::memory_order_seq_cst)) {
+    abandon_call();
+    return Status::kClosed;
+  }
+  return Status::kOk;
+}
+
+void CompletionQueue::abandon_call() {
+  if (pending_calls_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+      shut_down_.load(std::memory_order_seq_cst)) {
+    signal();  // a poller may be waiting to learn it is finished
+  }
+  release();
+}
+
+void CompletionQueue::push(uint32_t producer,
+                           const tether_completion& completion) {
+  if (destroyed_.load(std::memory_order_acquire) ||
+      !queue_.enqueue(producers_[producer], completion)) {
+    // Nobody will poll it (or memory ran out): tether frees what it owned.
+    buffers::release(completion.result);
+    buffers::release(completion.error);
+  }
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (armed_.load(std::memory_order_relaxed) &&
+      armed_.exchange(false, std::memory_order_seq_cst)) {
+    signal();
+  }
+  abandon_call();
+}
+
+std::size_t CompletionQueue::take(unsigned char* out, std::size_t elem_size,
+                                  std::size_t max) {
+  constexpr std::size_t kChunk = 64;
+  tether_completion chunk[kChunk];
+  std::size_t copy = std::min(elem_size, sizeof(tether_completion));
+  std::size_t taken = 0;
+  while (taken < max) {
+    std::size_t want = std::min(kChunk, max - taken);
+    std::size_t got = queue_.try_dequeue_bulk(consumer_, chunk, want);
+    for (std::size_t i = 0; i < got; ++i) {
+      chunk[i].struct_size = copy;
+      std::memcpy(out + (taken + i) * elem_size, &chunk[i], copy);
+    }
+    taken += got;
+    if (got < want) break;
+  }
+  return taken;
+}
+
+bool CompletionQueue::finished() const {
+  return shut_down_.load(std::memory_order_seq_cst) &&
+         pending_calls_.load(std::memory_order_seq_cst) == 0 &&
+         queue_.size_approx() == 0;
+}
+
+Status CompletionQueue::poll(void* out, std::size_t elem_size, std::size_t max,
+                             uint64_t timeout_ns, std::size_t* count) {
+  if (polling_.exchange(true, std::memory_order_acquire)) return Status::kBusy;
+  auto* bytes = static_cast<unsigned char*>(out);
+  std::size_t taken = take(bytes, elem_size, max);
+  const uint64_t deadline = timeout_ns == 0 ? 0 : now_ns() + timeout_ns;
+  while (taken < max) {
+    // Drained: announce that the next push must write the fd, then look once
+    // more for a push that raced with the announcement.
+    armed_.store(true, std::memory_order_relaxed);
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    taken += take(bytes + taken * elem_size, elem_size, max - taken);
+    if (taken != 0 || timeout_ns == 0) break;
+    if (finished()) break;
+    uint64_t now = now_ns();
+    if (now >= deadline) break;
+    uint64_t left = deadline - now;
+    struct pollfd waiter = {fd_, POLLIN, 0};
+    struct timespec wait = {static_cast<time_t>(left / 1'000'000'000),
+                            static_cast<long>(left % 1'000'000'000)};
+    int ready = ::ppoll(&waiter, 1, &wait, nullptr);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready > 0) reset_fd();
+    taken += take(bytes, elem_size, max);
+  }
+  *count = taken;
+  Status status = (taken == 0 && finished()) ? Status::kClosed : Status::kOk;
+  polling_.store(false, std::memory_order_release);
+  return status;
+}
+
+void CompletionQueue::shutdown() {
+  if (shut_down_.exchange(true, std::memory_order_seq_cst)) return;
+  if (pending_calls_.load(std::memory_order_seq_cst) == 0) signal();
+}
+
+void CompletionQueue::destroy() {
+  shutdown();
+  destroyed_.store(true, std::memory_order_release);
+  release();
+}
+
+void CompletionQueue::signal() {
+  uint64_t one = 1;
+  while (::write(fd_, &one, sizeof one) < 0 && errno == EINTR) {
+  }
+}
+
+void CompletionQueue::release() {
+  if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+}
+
+}  // namespace tether

@@ -1,0 +1,89 @@
+// A completion queue: completions waiting for a host to poll them in
+// batches, with an eventfd the host sleeps on.
+//
+// Signalling: the eventfd is written only when the consumer may be asleep.
+// A poll that drains the queue sets `armed_` (then looks once more); the
+// next push that finds it set clears it and writes the fd. Both sides put a
+// seq_cst fence between their write and their read, so a push is either
+// seen by that last look or it writes the fd.
+//
+// Lifetime: a reference count held by the host's handle and by each call
+// that will complete here. destroy() drops the handle's reference; the last
+// reference frees whatever completions are still queued.
+//
+// Thread safety: push from the producers named at creation (one producer id
+// per thread); poll by one thread at a time (others get kBusy); the rest
+// from any thread.
+#ifndef TETHER_RUNTIME_COMPLETION_COMPLETION_QUEUE_H_
+#define TETHER_RUNTIME_COMPLETION_COMPLETION_QUEUE_H_
+
+#include <concurrentqueue.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "base/cpu.h"
+#include "base/status.h"
+#include "tether/call.h"
+
+namespace tether {
+
+class CompletionQueue {
+ public:
+  // `producers`: how many producer ids push() will be called with.
+  static Status create(uint64_t runtime_id, uint32_t producers,
+                       CompletionQueue** out);
+  CompletionQueue(const CompletionQueue&) = delete;
+  CompletionQueue& operator=(const CompletionQueue&) = delete;
+
+  uint64_t runtime_id() const { return runtime_id_; }
+  int fd() const { return fd_; }
+  void reset_fd();
+
+  // A call will complete here: takes a reference. kClosed after shutdown().
+  Status begin_call();
+  // Undoes begin_call() for a call that was not accepted after all.
+  void abandon_call();
+  // The call's completion: moves it in and drops the call's reference.
+  void push(uint32_t producer, const tether_completion& completion);
+
+  Status poll(void* out, std::size_t elem_size, std::size_t max,
+              uint64_t timeout_ns, std::size_t* count);
+
+  void shutdown();
+  // Shuts down and drops the handle's reference.
+  void destroy();
+
+  std::size_t backlog() const { return queue_.size_approx(); }
+
+ private:
+  CompletionQueue(uint64_t runtime_id, int fd, uint32_t producers);
+  ~CompletionQueue();
+  std::size_t take(unsigned char* out, std::size_t elem_size, std::size_t max);
+  bool finished() const;
+  void signal();
+  void release();
+
+  const uint64_t runtime_id_;
+  const int fd_;
+  moodycamel::ConcurrentQueue<tether_completion> queue_;
+  std::vector<moodycamel::ProducerToken> producers_;
+  moodycamel::ConsumerToken consumer_;
+  alignas(kCacheLine) std::atomic<bool> armed_{true};
+  alignas(kCacheLine) std::atomic<bool> polling_{false};
+  std::atomic<bool> shut_down_{false};
+  std::atomic<bool> destroyed_{false};
+  std::atomic<uint64_t> pending_calls_{0};
+  std::atomic<uint64_t> references_{1};
+};
+
+}  // namespace tether
+
+// The opaque handle hosts hold.
+struct tether_cq {
+  tether::CompletionQueue* queue;
+};
+
+#endif  // TETHER_RUNTIME_COMPLETION_COMPLETION_QUEUE_H_

@@ -1,0 +1,110 @@
+#include "core/host_api.h"
+
+#include "buffers/buffer_allocator.h"
+#include "base/clock.h"
+#include "core/runtime.h"
+#include "lanes/lane.h"
+#include "log/log.h"
+
+namespace tether {
+namespace {
+
+// The library is C: nothing may throw out of these.
+
+tether_status reply(uint64_t request, void* result, size_t result_len) {
+  Lane* lane = Lane::current();
+  if (lane == nullptr) {
+    TETHER_LOG_WARNING("reply: called off any lane (request %llu); result freed",
+                       static_cast<unsigned long long>(request));
+    buffers::release(result);
+    return TETHER_E_WRONG_THREAD;
+  }
+  try {
+    return to_c(lane->runtime().reply(*lane, request, result, result_len,
+                                      false, 0, nullptr));
+  } catch (...) {
+    return TETHER_E_INTERNAL;
+  }
+}
+
+tether_status reply_error(uint64_t request, int32_t code, const char* message) {
+  Lane* lane = Lane::current();
+  if (lane == nullptr) {
+    TETHER_LOG_WARNING("reply_error: called off any lane (request %llu)",
+                       static_cast<unsigned long long>(request));
+    return TETHER_E_WRONG_THREAD;
+  }
+  try {
+    return to_c(lane->runtime().reply(*lane, request, nullptr, 0, true, code,
+                                      message));
+  } catch (...) {
+    return TETHER_E_INTERNAL;
+  }
+}
+
+void* buf_alloc(size_t size) { return buffers::allocate(size); }
+
+tether_status buf_free(void* data) { return to_c(buffers::release(data)); }
+
+int32_t is_cancelled(uint64_t request) {
+  Lane* lane = Lane::current();
+  if (lane == nullptr) {
+    TETHER_LOG_WARNING("is_cancelled: called off any lane (request %llu)",
+                       static_cast<unsigned long long>(request));
+    return 1;
+  }
+  return lane->runtime().has_ended(*lane, request) ? 1 : 0;
+}
+
+tether_status post(tether_lane* raw_lane, tether_lane_fn fn, void* arg) {
+  if (raw_lane == nullptr || fn == nullptr) {
+    TETHER_LOG_WARNING("post: NULL %s", raw_lane == nullptr ? "lane" : "fn");
+    return TETHER_E_INVALID_ARG;
+  }
+  auto* lane = static_cast<Lane*>(raw_lane);
+  try {
+    return to_c(lane->loop().post([fn, arg](bool ran) {
+      fn(arg, ran ? TETHER_OK : TETHER_E_CLOSED);
+    }));
+  } catch (...) {
+    return TETHER_E_NO_MEMORY;
+  }
+}
+
+tether_status timer_start(tether_lane* raw_lane, uint64_t delay_ns,
+                          tether_lane_fn fn, void* arg) {
+  if (raw_lane == nullptr || fn == nullptr) {
+    TETHER_LOG_WARNING("timer_start: NULL %s",
+                       raw_lane == nullptr ? "lane" : "fn");
+    return TETHER_E_INVALID_ARG;
+  }
+  auto* lane = static_cast<Lane*>(raw_lane);
+  if (Lane::current() != lane) {
+    TETHER_LOG_WARNING("timer_start: called off lane %u", lane->index());
+    return TETHER_E_WRONG_THREAD;
+  }
+  try {
+    return to_c(lane->loop().schedule(delay_ns, [fn, arg](bool ran) {
+      fn(arg, ran ? TETHER_OK : TETHER_E_CLOSED);
+    }));
+  } catch (...) {
+    return TETHER_E_NO_MEMORY;
+  }
+}
+
+void log_line(int32_t level, const char* message) {
+  if (level < TETHER_LOG_DEBUG) level = TETHER_LOG_DEBUG;
+  if (level > TETHER_LOG_ERROR) level = TETHER_LOG_ERROR;
+  TETHER_LOG(level, "library: %s", message != nullptr ? message : "(null)");
+}
+
+const tether_host_api kHostApi = {
+    sizeof(tether_host_api), TETHER_LIBRARY_ABI_VERSION, 0, &reply,
+    &reply_error, &buf_alloc, &buf_free, &is_cancelled, &post, &timer_start,
+    &log_line};
+
+}  // namespace
+
+const tether_host_api* host_api() { return &kHostApi; }
+
+}  // namespace tether

@@ -1,0 +1,99 @@
+#include "core/runtime.h"
+
+#include "core/fork_guard.h"
+#include "delivery/delivery_thread.h"
+#include "lanes/lane.h"
+#include "log/log.h"
+
+namespace tether {
+namespace {
+
+std::atomic<uint64_t> g_next_runtime_id{1};
+
+// Pooled producer ports: enough that concurrent submitters rarely wait for
+// one another, few enough that the explicit producers stay cheap.
+constexpr uint32_t kPooledPorts = 16;
+
+}  // namespace
+
+Status Runtime::open(LoadedLibrary library, const RuntimeOptions& options,
+                     std::shared_ptr<Runtime>* out, std::string* error) {
+  std::shared_ptr<Runtime> runtime(new Runtime(std::move(library), options));
+  Status status = runtime->start(error);
+  if (status != Status::kOk) return status;
+  *out = std::move(runtime);
+  return Status::kOk;
+}
+
+Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
+    : id_(g_next_runtime_id.fetch_add(1)),
+      fork_epoch_(fork_epoch()),
+      library_(std::move(library)),
+      options_(options),
+      queues_(options.lanes),
+      slots_(options.max_calls_in_flight),
+      ports_(queues_, kPooledPorts) {}
+
+Runtime::~Runtime() {
+  if (forked()) return;  // the threads belong to the parent
+  stop_threads();
+}
+
+Status Runtime::start(std::string* error) {
+  delivery_ = std::make_unique<DeliveryThread>(*this, options_.lanes);
+  for (uint32_t i = 0; i < options_.lanes; ++i) {
+    lanes_.push_back(std::make_unique<Lane>(*this, i));
+  }
+  delivery_->start();
+  for (auto& lane : lanes_) {
+    Status status = lane->start(error);
+    if (status != Status::kOk) {
+      TETHER_LOG_ERR("open: %s", error->c_str());
+      stop_threads();
+      return status;
+    }
+  }
+  threads_started_ = true;
+  return Status::kOk;
+}
+
+void Runtime::stop_threads() {
+  for (auto& lane : lanes_) lane->stop_and_join();
+  if (delivery_) delivery_->stop_and_join();
+}
+
+bool Runtime::forked() const { return fork_epoch() != fork_epoch_; }
+
+bool Runtime::on_own_thread() const {
+  Lane* lane = Lane::current();
+  if (lane != nullptr && &lane->runtime() == this) return true;
+  return delivery_ && delivery_->on_this_thread();
+}
+
+void Runtime::stats(tether_stats* out) const {
+  tether_stats stats{};
+  stats.struct_size = sizeof stats;
+  stats.submitted = ports_.submitted();
+  stats.rejected_busy = rejected_busy_.load(std::memory_order_relaxed);
+  auto add = [&stats](const CompletionCounters& counters) {
+    stats.completed_ok += counters.ok.load(std::memory_order_relaxed);
+    stats.completed_library += counters.library.load(std::memory_order_relaxed);
+    stats.completed_cancelled +=
+        counters.cancelled.load(std::memory_order_relaxed);
+    stats.completed_deadline +=
+        counters.deadline.load(std::memory_order_relaxed);
+    stats.completed_closed += counters.closed.load(std::memory_order_relaxed);
+    stats.callback_exceptions +=
+        counters.callback_exceptions.load(std::memory_order_relaxed);
+  };
+  for (const auto& lane : lanes_) add(lane->counters());
+  add(delivery_->counters());
+  int64_t in_flight = in_flight_.load(std::memory_order_acquire);
+  stats.in_flight = in_flight > 0 ? static_cast<uint64_t>(in_flight) : 0;
+  stats.bytes_in_flight = bytes_in_flight_.load(std::memory_order_relaxed);
+  stats.late_replies = late_replies_.load(std::memory_order_relaxed);
+  stats.lanes = options_.lanes;
+  *out = stats;
+}
+
+}  // namespace tether

@@ -1,0 +1,149 @@
+// The runtime: one library served on lanes tether owns.
+//
+// It owns the request slots (the calls-in-flight credit), the queues and
+// their producer ports, the lanes and the delivery thread. Every call ends
+// exactly once through the slot word (slots/slot.h); this class holds the
+// transitions that touch more than one part: submit, reply, cancel,
+// delivery, recycling and shutdown.
+//
+// Lifetime: held by shared_ptr; the host's handle and each stream hold one
+// reference, so a stream outliving its runtime handle stays safe. Threads
+// are joined by shutdown(), which the handle's destruction runs.
+//
+// Thread safety: everything public is thread-safe unless marked "lane
+// thread" or "delivery thread".
+#ifndef TETHER_RUNTIME_CORE_RUNTIME_H_
+#define TETHER_RUNTIME_CORE_RUNTIME_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "core/counters.h"
+#include "core/library_loader.h"
+#include "queues/producer_port.h"
+#include "slots/slot_pool.h"
+#include "tether/call.h"
+#include "tether/runtime.h"
+#include "tether/stats.h"
+
+namespace tether {
+
+class CompletionQueue;
+class DeliveryThread;
+class Lane;
+
+struct RuntimeOptions {
+  uint32_t lanes = 1;
+  bool pin_lanes = false;
+  bool deliver_on_lane = true;
+  uint32_t max_calls_in_flight = 16384;
+  uint64_t max_bytes_in_flight = uint64_t{256} << 20;
+  uint64_t max_payload_bytes = uint64_t{64} << 20;
+  uint64_t spin_ns = 20'000;
+  void* library_data = nullptr;
+};
+
+class Runtime : public std::enable_shared_from_this<Runtime> {
+ public:
+  // Starts the delivery thread and the lanes, running lane_start on each.
+  // On failure, *error says why and nothing is left running.
+  static Status open(LoadedLibrary library, const RuntimeOptions& options,
+                     std::shared_ptr<Runtime>* out, std::string* error);
+
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  // --- host side ----------------------------------------------------------
+  // `port` is a stream's own port, or nullptr to borrow a pooled one.
+  Status submit(ProducerPort* port, const tether_call& call,
+                const CompletionTarget& target, uint64_t* ticket_out);
+  // Accepts calls in order until one is refused; *submitted says how many.
+  Status submit_batch(const tether_call* calls, std::size_t count,
+                      tether_callback_fn callback, CompletionQueue* cq,
+                      const uint64_t* user_data, uint64_t* tickets_out,
+                      std::size_t* submitted);
+  Status cancel(uint64_t ticket_value);
+  Status shutdown(int32_t mode, uint64_t timeout_ns);
+  void stats(tether_stats* out) const;
+
+  ProducerPort* open_stream_port() { return ports_.open_stream_port(); }
+  void close_stream_port(ProducerPort* port) { ports_.close_stream_port(port); }
+
+  uint32_t lane_count() const { return options_.lanes; }
+  uint64_t id() const { return id_; }
+  bool forked() const;
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
+  // True on this runtime's lanes and delivery thread (and so inside its
+  // callbacks): where waiting for those threads would deadlock.
+  bool on_own_thread() const;
+
+  // --- lane side ----------------------------------------------------------
+  // The library's reply (result set) or error (is_error). Lane thread.
+  Status reply(Lane& lane, uint64_t request, void* result, std::size_t length,
+               bool is_error, int32_t code, const char* message);
+  // Whether a request has ended. Lane thread.
+  bool has_ended(Lane& lane, uint64_t request);
+
+  // --- shared by lanes and the delivery thread ----------------------------
+  // Runs the callback or pushes to the completion queue, then lets go of
+  // the slot. `producer` names the calling thread for completion queues:
+  // lane index, or lane_count() for the delivery thread.
+  void deliver(Slot* slot, CompletionCounters& counters, uint32_t producer);
+  // Claims a live call for `outcome` (cancel, deadline, shutdown).
+  enum class Claim { kWon, kAlreadyClaimed, kStale };
+  Claim claim(Slot* slot, uint32_t generation, tether_status outcome);
+  // Sets a holder flag; recycles the slot when it was the last holder.
+  void let_go(Slot* slot, uint16_t holder_flag);
+
+  const LoadedLibrary& library() const { return library_; }
+  const RuntimeOptions& options() const { return options_; }
+  QueueSet& queues() { return queues_; }
+  SlotPool& slots() { return slots_; }
+  DeliveryThread& delivery() { return *delivery_; }
+
+ private:
+  Runtime(LoadedLibrary library, const RuntimeOptions& options);
+  Status start(std::string* error);
+  Status validate(const tether_call& call, std::size_t* bytes) const;
+  Status fill_slot(Slot* slot, const tether_call& call,
+                   const CompletionTarget& target);
+  void enqueue(ProducerPort& port, Slot* slot, uint64_t ticket_value,
+               uint64_t timeout_ns);
+  void wake_lane_for(const Slot* slot);
+  void recycle(Slot* slot);
+  void claim_all_pending_as_closed();
+  void wait_until_idle(uint64_t timeout_ns);
+  void stop_threads();
+
+  const uint64_t id_;
+  const uint64_t fork_epoch_;
+  LoadedLibrary library_;
+  RuntimeOptions options_;
+
+  QueueSet queues_;
+  SlotPool slots_;
+  PortPool ports_;  // after queues_: its tokens die before the queues
+  std::vector<std::unique_ptr<Lane>> lanes_;
+  std::unique_ptr<DeliveryThread> delivery_;
+
+  alignas(kCacheLine) std::atomic<bool> closed_{false};
+  alignas(kCacheLine) std::atomic<int64_t> in_flight_{0};
+  alignas(kCacheLine) std::atomic<uint64_t> bytes_in_flight_{0};
+  alignas(kCacheLine) std::atomic<uint64_t> rejected_busy_{0};
+  std::atomic<uint64_t> late_replies_{0};
+  std::atomic<uint32_t> next_shared_wake_{0};
+
+  std::mutex shutdown_mutex_;
+  bool shut_down_ = false;  // GUARDED_BY(shutdown_mutex_)
+  bool threads_started_ = false;
+};
+
+}  // namespace tether
+
+#endif  // TETHER_RUNTIME_CORE_RUNTIME_H_

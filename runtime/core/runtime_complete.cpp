@@ -1,0 +1,237 @@
+// The end of a call's life: the library's reply, the claim that decides the
+// outcome, delivery to the host, and recycling the slot.
+#include <cstring>
+#include <exception>
+
+#include "base/clock.h"
+#include "buffers/buffer_allocator.h"
+#include "completion/completion_queue.h"
+#include "core/runtime.h"
+#include "lanes/lane.h"
+#include "log/log.h"
+
+namespace tether {
+namespace {
+
+const char* outcome_message(tether_status status) {
+  switch (status) {
+    case TETHER_E_CANCELLED: return "cancelled by tether_cancel";
+    case TETHER_E_DEADLINE: return "deadline exceeded before the library replied";
+    case TETHER_E_CLOSED: return "runtime shut down before the library replied";
+    default: return "call ended";
+  }
+}
+
+// A reply's result must be a live tether buffer (or empty).
+const char* result_problem(const void* result, std::size_t length) {
+  if (result == nullptr) {
+    return length == 0 ? nullptr : "the result is NULL but its length is not 0";
+  }
+  std::size_t size = 0;
+  if (buffers::size_of(result, &size) != Status::kOk) {
+    return "the result is not a tether buffer (allocate it with buf_alloc)";
+  }
+  if (size < length) return "the result length exceeds its buffer";
+  return nullptr;
+}
+
+}  // namespace
+
+Runtime::Claim Runtime::claim(Slot* slot, uint32_t generation,
+                              tether_status outcome) {
+  if (slot == nullptr) return Claim::kStale;
+  uint64_t word = slot->word.load(std::memory_order_acquire);
+  for (;;) {
+    uint16_t flags = slot_word::flags(word);
+    if (slot_word::generation(word) != generation ||
+        (flags & slot_word::kFree) != 0) {
+      return Claim::kStale;
+    }
+    if ((flags & slot_word::kClaimed) != 0) return Claim::kAlreadyClaimed;
+    uint64_t claimed = slot_word::make(generation, static_cast<uint16_t>(outcome),
+                                       flags | slot_word::kClaimed);
+    if (slot->word.compare_exchange_weak(word, claimed,
+                                         std::memory_order_acq_rel,
+                                         std::memory_order_acquire)) {
+      return Claim::kWon;
+    }
+  }
+}
+
+void Runtime::let_go(Slot* slot, uint16_t holder_flag) {
+  uint64_t word = slot->word.load(std::memory_order_relaxed);
+  uint64_t updated;
+  do {
+    updated = word | holder_flag;
+  } while (!slot->word.compare_exchange_weak(word, updated,
+                                             std::memory_order_acq_rel,
+                                             std::memory_order_relaxed));
+  if (slot_word::all_holders_done(updated)) recycle(slot);
+}
+
+void Runtime::recycle(Slot* slot) {
+  if (slot->payload_buffer != nullptr) buffers::release(slot->payload_buffer);
+  std::free(slot->payload_heap);
+  if (slot->payload_len != 0) {
+    bytes_in_flight_.fetch_sub(slot->payload_len, std::memory_order_relaxed);
+  }
+  slots_.release(slot);
+  in_flight_.fetch_sub(1, std::memory_order_release);
+}
+
+Status Runtime::reply(Lane& lane, uint64_t request, void* result,
+                      std::size_t length, bool is_error, int32_t code,
+                      const char* message) {
+  Slot* slot = request == 0 ? nullptr : slots_.find(request);
+  if (slot == nullptr) {
+    TETHER_LOG_WARNING("reply: request %llu was never issued; result freed",
+                       static_cast<unsigned long long>(request));
+    buffers::release(result);
+    return Status::kStaleTicket;
+  }
+  const uint32_t generation = ticket::generation(request);
+  uint64_t word = slot->word.load(std::memory_order_acquire);
+  if (slot_word::generation(word) != generation ||
+      (slot_word::flags(word) & slot_word::kFree) != 0) {
+    TETHER_LOG_DBG("reply: request %llu already ended; result freed",
+                   static_cast<unsigned long long>(request));
+    late_replies_.fetch_add(1, std::memory_order_relaxed);
+    buffers::release(result);
+    return Status::kAlreadyCompleted;
+  }
+  if (slot->ran_on_lane.load(std::memory_order_relaxed) != lane.index()) {
+    TETHER_LOG_WARNING("reply: request %llu runs on another lane than %u; "
+                       "result freed",
+                       static_cast<unsigned long long>(request), lane.index());
+    buffers::release(result);
+    return Status::kWrongThread;
+  }
+  // Only this lane sets kLaneDone, so this read cannot go stale under us.
+  if ((slot_word::flags(word) & slot_word::kLaneDone) != 0) {
+    TETHER_LOG_WARNING("reply: request %llu was already replied to; result "
+                       "freed",
+                       static_cast<unsigned long long>(request));
+    late_replies_.fetch_add(1, std::memory_order_relaxed);
+    buffers::release(result);
+    return Status::kAlreadyCompleted;
+  }
+
+  Status returned = Status::kOk;
+  if (!is_error) {
+    if (const char* problem = result_problem(result, length)) {
+      TETHER_LOG_WARNING("reply: request %llu: %s; it completes as a library "
+                         "error",
+                         static_cast<unsigned long long>(request), problem);
+      if (result != nullptr && buffers::is_live(result)) buffers::release(result);
+      is_error = true;
+      code = -1;
+      message = problem;
+      result = nullptr;
+      length = 0;
+      returned = Status::kInvalidArg;
+    }
+  }
+  char* error = nullptr;
+  std::size_t error_len = 0;
+  if (is_error) {
+    const char* text = message != nullptr ? message : "library error";
+    error_len = std::strlen(text);
+    error = buffers::allocate_string(text, error_len);
+  }
+  // Written before the claim; read by the deliverer only if the claim wins.
+  slot->library_code = is_error ? code : 0;
+  slot->result = result;
+  slot->result_len = length;
+  slot->error = error;
+  slot->error_len = error ? error_len : 0;
+
+  const tether_status outcome = is_error ? TETHER_E_LIBRARY : TETHER_OK;
+  bool won = false;
+  uint64_t updated;
+  for (;;) {
+    uint16_t flags = slot_word::flags(word) | slot_word::kLaneDone;
+    won = (flags & slot_word::kClaimed) == 0;
+    updated = won ? slot_word::make(generation, static_cast<uint16_t>(outcome),
+                                    flags | slot_word::kClaimed)
+                  : slot_word::make(generation,
+                                    static_cast<uint16_t>(slot_word::status(word)),
+                                    flags);
+    if (slot->word.compare_exchange_weak(word, updated,
+                                         std::memory_order_acq_rel,
+                                         std::memory_order_acquire)) {
+      break;
+    }
+  }
+  if (won) {
+    if (options_.deliver_on_lane) {
+      lane.defer_delivery(slot);
+    } else {
+      lane.hand_to_delivery(slot);
+    }
+    return returned;
+  }
+  // Cancel, deadline or shutdown came first. The slot may be recycled by
+  // another holder from here on: free what this reply made from locals.
+  late_replies_.fetch_add(1, std::memory_order_relaxed);
+  buffers::release(result);
+  buffers::release(error);
+  if (slot_word::all_holders_done(updated)) recycle(slot);
+  return Status::kAlreadyCompleted;
+}
+
+bool Runtime::has_ended(Lane& /*lane*/, uint64_t request) {
+  Slot* slot = request == 0 ? nullptr : slots_.find(request);
+  if (slot == nullptr) return true;
+  uint64_t word = slot->word.load(std::memory_order_acquire);
+  return slot_word::generation(word) != ticket::generation(request) ||
+         (slot_word::flags(word) & (slot_word::kFree | slot_word::kClaimed)) != 0;
+}
+
+void Runtime::deliver(Slot* slot, CompletionCounters& counters,
+                      uint32_t producer) {
+  const uint64_t word = slot->word.load(std::memory_order_acquire);
+  const tether_status status = slot_word::status(word);
+  tether_completion completion{};
+  completion.struct_size = sizeof completion;
+  completion.user_data = slot->target.user_data;
+  completion.ticket = ticket::make(slot_word::generation(word), slot->index);
+  completion.status = status;
+  completion.lane = slot->ran_on_lane.load(std::memory_order_relaxed);
+  completion.latency_ns = now_ns() - slot->submit_ns;
+  if (status == TETHER_OK) {
+    completion.result = slot->result;
+    completion.result_len = slot->result_len;
+  } else if (status == TETHER_E_LIBRARY) {
+    completion.library_code = slot->library_code;
+    completion.error = slot->error;
+    completion.error_len = slot->error_len;
+  } else {
+    const char* text = outcome_message(status);
+    completion.error_len = std::strlen(text);
+    completion.error = buffers::allocate_string(text, completion.error_len);
+    if (completion.error == nullptr) completion.error_len = 0;
+  }
+  const CompletionTarget target = slot->target;
+  counters.count(status);
+  // Let go first: the credit is free again before the callback runs, so a
+  // callback may submit the next call even at a limit of one.
+  let_go(slot, slot_word::kDelivered);
+
+  if (target.callback == nullptr) {
+    target.cq->push(producer, completion);
+    return;
+  }
+  try {
+    target.callback(&completion);
+  } catch (const std::exception& e) {
+    CompletionCounters::bump(counters.callback_exceptions);
+    TETHER_LOG_ERR("a completion callback threw (ticket %llu): %s",
+                   static_cast<unsigned long long>(completion.ticket), e.what());
+  } catch (...) {
+    CompletionCounters::bump(counters.callback_exceptions);
+    TETHER_LOG_ERR("a completion callback threw (ticket %llu)",
+                   static_cast<unsigned long long>(completion.ticket));
+  }
+}
+
+}  // namespace tether

@@ -1,0 +1,255 @@
+// Submit and cancel: the host side of a call's life. Never blocks.
+#include <cstdlib>
+#include <cstring>
+
+#include "base/clock.h"
+#include "buffers/buffer_allocator.h"
+#include "completion/completion_queue.h"
+#include "core/runtime.h"
+#include "delivery/delivery_thread.h"
+#include "lanes/lane.h"
+#include "log/log.h"
+
+namespace tether {
+namespace {
+
+uint32_t lane_for_key(uint64_t key, uint32_t lanes) {
+  // splitmix64's finaliser: neighbouring keys spread over the lanes.
+  key ^= key >> 30;
+  key *= 0xBF58476D1CE4E5B9ULL;
+  key ^= key >> 27;
+  key *= 0x94D049BB133111EBULL;
+  key ^= key >> 31;
+  return static_cast<uint32_t>(key % lanes);
+}
+
+}  // namespace
+
+Status Runtime::validate(const tether_call& call, std::size_t* bytes) const {
+  if ((call.flags & ~TETHER_CALL_MOVE_PAYLOAD) != 0) {
+    TETHER_LOG_WARNING("submit: unknown flags 0x%x", call.flags);
+    return Status::kInvalidArg;
+  }
+  if (call.payload == nullptr && call.payload_len != 0) {
+    TETHER_LOG_WARNING("submit: payload is NULL but payload_len is %zu",
+                       call.payload_len);
+    return Status::kInvalidArg;
+  }
+  if (call.payload_len > options_.max_payload_bytes) {
+    TETHER_LOG_WARNING("submit: payload of %zu bytes is over the %llu-byte limit",
+                       call.payload_len,
+                       static_cast<unsigned long long>(options_.max_payload_bytes));
+    return Status::kTooLarge;
+  }
+  if ((call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0 && call.payload != nullptr) {
+    std::size_t size = 0;
+    if (buffers::size_of(call.payload, &size) != Status::kOk) {
+      TETHER_LOG_WARNING(
+          "submit: a moved payload must be a live tether buffer (%p is not)",
+          call.payload);
+      return Status::kInvalidArg;
+    }
+    if (size < call.payload_len) {
+      TETHER_LOG_WARNING("submit: payload_len %zu exceeds the moved buffer's %zu",
+                         call.payload_len, size);
+      return Status::kInvalidArg;
+    }
+  }
+  *bytes = call.payload_len;
+  return Status::kOk;
+}
+
+Status Runtime::fill_slot(Slot* slot, const tether_call& call,
+                          const CompletionTarget& target) {
+  slot->method = call.method;
+  slot->key = call.key;
+  slot->lane = call.key == TETHER_KEY_ANY
+                   ? kNoLane
+                   : lane_for_key(call.key, options_.lanes);
+  slot->target = target;
+  slot->payload_len = call.payload_len;
+  if (call.payload_len == 0) {
+    slot->payload = nullptr;
+    if ((call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0 && call.payload != nullptr) {
+      slot->payload_buffer = const_cast<void*>(call.payload);
+    }
+  } else if ((call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0) {
+    slot->payload_buffer = const_cast<void*>(call.payload);
+    slot->payload = call.payload;
+  } else if (call.payload_len <= kInlinePayload) {
+    std::memcpy(slot->inline_payload, call.payload, call.payload_len);
+    slot->payload = slot->inline_payload;
+  } else {
+    void* copy = std::malloc(call.payload_len);
+    if (copy == nullptr) return Status::kNoMemory;
+    std::memcpy(copy, call.payload, call.payload_len);
+    slot->payload_heap = copy;
+    slot->payload = copy;
+  }
+  slot->submit_ns = now_ns();
+  return Status::kOk;
+}
+
+Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
+                       const CompletionTarget& target, uint64_t* ticket_out) {
+  if (forked()) return Status::kForked;
+  std::size_t bytes = 0;
+  Status status = validate(call, &bytes);
+  if (status != Status::kOk) return status;
+  if (closed()) return Status::kClosed;
+  if (target.cq != nullptr) {
+    if (target.cq->runtime_id() != id_) {
+      TETHER_LOG_WARNING("submit: the completion queue belongs to another runtime");
+      return Status::kInvalidArg;
+    }
+    status = target.cq->begin_call();
+    if (status != Status::kOk) return status;
+  }
+  auto refuse = [&](Slot* slot, Status why) {
+    if (slot != nullptr) {
+      // Owned nothing yet that the caller does not still own.
+      slot->payload_buffer = nullptr;
+      std::free(slot->payload_heap);
+      slot->payload_heap = nullptr;
+      slots_.release(slot);
+    }
+    if (bytes != 0) bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
+    if (target.cq != nullptr) target.cq->abandon_call();
+    if (why == Status::kBusy) {
+      rejected_busy_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return why;
+  };
+
+  // Credits: bytes, then a slot (the calls-in-flight credit).
+  if (bytes != 0 && bytes_in_flight_.fetch_add(bytes, std::memory_order_relaxed) +
+                            bytes >
+                        options_.max_bytes_in_flight) {
+    return refuse(nullptr, Status::kBusy);
+  }
+  Slot* slot = slots_.acquire();
+  if (slot == nullptr) return refuse(nullptr, Status::kBusy);
+  status = fill_slot(slot, call, target);
+  if (status != Status::kOk) return refuse(slot, status);
+
+  ProducerPort* port = stream_port;
+  if (port != nullptr) {
+    // A stream's port is only ever held by shutdown besides its owner.
+    if (!port->try_lock()) return refuse(slot, Status::kClosed);
+  } else {
+    port = ports_.acquire(closed_);
+    if (port == nullptr) return refuse(slot, Status::kClosed);
+  }
+  // Shutdown sets closed_ before it locks the ports: holding a port and
+  // seeing closed_ unset means shutdown will wait for this enqueue.
+  if (closed_.load(std::memory_order_seq_cst)) {
+    port->unlock();
+    return refuse(slot, Status::kClosed);
+  }
+
+  const uint32_t generation =
+      slot_word::generation(slot->word.load(std::memory_order_relaxed));
+  const uint64_t ticket_value = ticket::make(generation, slot->index);
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  slot->word.store(slot_word::make(generation, 0, 0), std::memory_order_release);
+  bool queued =
+      slot->lane == kNoLane
+          ? queues_.shared.enqueue(port->shared_token(), slot)
+          : queues_.lanes[slot->lane]->enqueue(port->lane_token(slot->lane),
+                                               slot);
+  if (!queued) {
+    // Nobody has seen the ticket: the slot can go straight back.
+    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    port->unlock();
+    TETHER_LOG_ERR("submit: out of memory growing a request queue");
+    return refuse(slot, Status::kNoMemory);
+  }
+  if (call.timeout_ns != 0) {
+    uint64_t deadline = slot->submit_ns + call.timeout_ns;
+    if (deadline < slot->submit_ns) deadline = UINT64_MAX;  // overflow
+    if (queues_.deadlines.enqueue(port->deadline_token(),
+                                  DeadlineEntry{deadline, ticket_value})) {
+      delivery_->note_deadline(deadline);
+    } else {
+      TETHER_LOG_ERR("submit: out of memory; call %llu runs without its deadline",
+                     static_cast<unsigned long long>(ticket_value));
+    }
+  }
+  port->count_submitted(1);
+  port->unlock();
+  wake_lane_for(slot);
+  if (ticket_out != nullptr) *ticket_out = ticket_value;
+  return Status::kOk;
+}
+
+void Runtime::wake_lane_for(const Slot* slot) {
+  // REQUIRES: no reads of *slot's request fields (a lane may already own it)
+  // except `lane`, which the lane never writes.
+  uint32_t lane = slot->lane;
+  if (lane != kNoLane) {
+    lanes_[lane]->wake_if_parked();
+    return;
+  }
+  // Shared queue: wake one parked lane, if any; busy lanes will see it.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  const uint32_t count = options_.lanes;
+  uint32_t start = next_shared_wake_.fetch_add(1, std::memory_order_relaxed);
+  for (uint32_t i = 0; i < count; ++i) {
+    Lane& candidate = *lanes_[(start + i) % count];
+    if (candidate.parked()) {
+      candidate.wake_if_parked();
+      return;
+    }
+  }
+}
+
+Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
+                             tether_callback_fn callback, CompletionQueue* cq,
+                             const uint64_t* user_data, uint64_t* tickets_out,
+                             std::size_t* submitted) {
+  *submitted = 0;
+  const std::size_t stride = calls->struct_size;
+  const auto* base = reinterpret_cast<const unsigned char*>(calls);
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto& call = *reinterpret_cast<const tether_call*>(base + i * stride);
+    if (call.struct_size != stride) {
+      TETHER_LOG_WARNING("submit_batch: call %zu has struct_size %zu, not %zu",
+                         i, call.struct_size, stride);
+      return Status::kInvalidArg;
+    }
+    CompletionTarget target{callback, cq, user_data[i]};
+    Status status = submit(nullptr, call, target,
+                           tickets_out != nullptr ? &tickets_out[i] : nullptr);
+    if (status != Status::kOk) return status;
+    ++*submitted;
+  }
+  return Status::kOk;
+}
+
+Status Runtime::cancel(uint64_t ticket_value) {
+  if (forked()) return Status::kForked;
+  // Holding a port keeps shutdown from stopping the delivery thread before
+  // the cancelled completion is queued for it.
+  ProducerPort* port = ports_.acquire(closed_);
+  if (port == nullptr) return Status::kClosed;
+  Status result = Status::kOk;
+  Slot* slot = ticket_value == 0 ? nullptr : slots_.find(ticket_value);
+  switch (claim(slot, ticket::generation(ticket_value), TETHER_E_CANCELLED)) {
+    case Claim::kWon:
+      queues_.delivery.enqueue(port->delivery_token(), slot);
+      break;
+    case Claim::kAlreadyClaimed:
+      result = Status::kAlreadyCompleted;
+      break;
+    case Claim::kStale:
+      TETHER_LOG_WARNING("cancel: ticket %llu names no live call",
+                         static_cast<unsigned long long>(ticket_value));
+      result = Status::kStaleTicket;
+      break;
+  }
+  port->unlock();
+  if (result == Status::kOk) delivery_->wake_if_parked();
+  return result;
+}
+
+}  // namespace tether

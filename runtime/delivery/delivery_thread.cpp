@@ -1,0 +1,149 @@
+#include "delivery/delivery_thread.h"
+
+#include <pthread.h>
+
+#include "base/clock.h"
+#include "core/runtime.h"
+#include "log/log.h"
+
+namespace tether {
+namespace {
+constexpr std::size_t kBatch = 64;
+}  // namespace
+
+DeliveryThread::DeliveryThread(Runtime& runtime, uint32_t producer_id)
+    : runtime_(runtime),
+      producer_id_(producer_id),
+      delivery_consumer_(runtime.queues().delivery),
+      deadline_consumer_(runtime.queues().deadlines) {}
+
+DeliveryThread::~DeliveryThread() { stop_and_join(); }
+
+void DeliveryThread::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void DeliveryThread::stop_and_join() {
+  if (!thread_.joinable()) return;
+  stop_requested_.store(true, std::memory_order_seq_cst);
+  loop_.wake();
+  thread_.join();
+}
+
+void DeliveryThread::run() {
+  thread_id_.store(std::this_thread::get_id());
+  pthread_setname_np(pthread_self(), "tether-deliver");
+  const uint64_t spin_ns = runtime_.options().spin_ns;
+  uint64_t idle_since = 0;
+  for (;;) {
+    wake_by_ns_.store(0, std::memory_order_seq_cst);
+    std::size_t work = deliver_queued() + take_deadlines();
+    uint64_t now = now_ns();
+    expire_deadlines(now);
+    loop_.run_ready(now);
+    if (work != 0) {
+      idle_since = 0;
+      continue;
+    }
+    if (stop_requested_.load(std::memory_order_acquire)) break;
+    if (idle_since == 0) idle_since = now;
+    if (now - idle_since < spin_ns) {
+      cpu_relax();
+      continue;
+    }
+    arm_timer(now);
+    wake_by_ns_.store(deadlines_.empty() ? UINT64_MAX : timer_armed_for_,
+                      std::memory_order_seq_cst);
+    loop_.begin_park();
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (!queues_look_empty() ||
+        stop_requested_.load(std::memory_order_seq_cst)) {
+      loop_.cancel_park();
+      continue;
+    }
+    loop_.park();
+    idle_since = 0;
+  }
+  // Lanes are joined before this thread is asked to stop: nothing more
+  // arrives, so one last pass delivers everything.
+  while (deliver_queued() != 0) {
+  }
+  loop_.close();
+}
+
+std::size_t DeliveryThread::deliver_queued() {
+  Slot* batch[kBatch];
+  std::size_t total = 0;
+  std::size_t n;
+  while ((n = runtime_.queues().delivery.try_dequeue_bulk(delivery_consumer_,
+                                                          batch, kBatch)) != 0) {
+    for (std::size_t i = 0; i < n; ++i) {
+      runtime_.deliver(batch[i], counters_, producer_id_);
+    }
+    total += n;
+  }
+  return total;
+}
+
+std::size_t DeliveryThread::take_deadlines() {
+  DeadlineEntry batch[kBatch];
+  std::size_t total = 0;
+  std::size_t n;
+  while ((n = runtime_.queues().deadlines.try_dequeue_bulk(deadline_consumer_,
+                                                           batch, kBatch)) != 0) {
+    for (std::size_t i = 0; i < n; ++i) deadlines_.push(batch[i]);
+    total += n;
+  }
+  // Entries of calls that finished early linger until their deadline; keep
+  // the heap bounded by the number of slots.
+  if (deadlines_.size() > 2 * std::size_t{runtime_.slots().capacity()} + 64) {
+    purge_finished_deadlines();
+  }
+  return total;
+}
+
+void DeliveryThread::expire_deadlines(uint64_t now) {
+  while (!deadlines_.empty() && deadlines_.top().deadline_ns <= now) {
+    uint64_t ticket_value = deadlines_.top().ticket;
+    deadlines_.pop();
+    Slot* slot = runtime_.slots().find(ticket_value);
+    if (runtime_.claim(slot, ticket::generation(ticket_value),
+                       TETHER_E_DEADLINE) == Runtime::Claim::kWon) {
+      runtime_.deliver(slot, counters_, producer_id_);
+    }
+  }
+}
+
+void DeliveryThread::arm_timer(uint64_t now) {
+  if (deadlines_.empty()) return;
+  uint64_t next = deadlines_.top().deadline_ns;
+  if (next >= timer_armed_for_) return;
+  timer_armed_for_ = next;
+  loop_.schedule(next > now ? next - now : 0, [this, next](bool) {
+    // Firing only ends the park; the loop then expires what is due.
+    if (timer_armed_for_ == next) timer_armed_for_ = UINT64_MAX;
+  });
+}
+
+void DeliveryThread::purge_finished_deadlines() {
+  std::vector<DeadlineEntry> live;
+  live.reserve(runtime_.slots().capacity());
+  while (!deadlines_.empty()) {
+    DeadlineEntry entry = deadlines_.top();
+    deadlines_.pop();
+    Slot* slot = runtime_.slots().find(entry.ticket);
+    uint64_t word = slot->word.load(std::memory_order_acquire);
+    bool live_call =
+        slot_word::generation(word) == ticket::generation(entry.ticket) &&
+        !(slot_word::flags(word) & (slot_word::kClaimed | slot_word::kFree));
+    if (live_call) live.push_back(entry);
+  }
+  for (const auto& entry : live) deadlines_.push(entry);
+}
+
+bool DeliveryThread::queues_look_empty() const {
+  return runtime_.queues().delivery.size_approx() == 0 &&
+         runtime_.queues().deadlines.size_approx() == 0;
+}
+
+}  // namespace tether

@@ -1,0 +1,82 @@
+// An owner thread's event loop: a Boost.Asio io_context (kept out of this
+// header) with an eventfd the owner parks on, so that posted work, timers
+// and wake-ups all end one blocking wait.
+//
+// The park protocol (no lost wake-up):
+//   owner:  begin_park(); if (work visible) cancel_park(); else park();
+//   waker:  make work visible; wake_if_parked();
+// begin_park() and wake_if_parked() are sequentially consistent, so either
+// the owner sees the work or the waker sees the parked flag and writes the
+// eventfd. A busy owner is never parked, so waking it costs no syscall.
+//
+// Thread safety: post() and wake_if_parked() are thread-safe; everything
+// else is owner-thread only.
+#ifndef TETHER_RUNTIME_LANES_EVENT_LOOP_H_
+#define TETHER_RUNTIME_LANES_EVENT_LOOP_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "base/cpu.h"
+#include "base/status.h"
+
+namespace tether {
+
+class EventLoop {
+ public:
+  // `ran` is true when the work runs normally, false when the loop closes
+  // before it could run (it is then called once, during close()).
+  using Work = std::function<void(bool ran)>;
+
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Queues `work` to run on the owner thread. kClosed once close() began
+  // (the work is dropped without running). Thread-safe.
+  Status post(Work work);
+
+  // Runs `work` on the owner thread after delay_ns. Owner thread only.
+  Status schedule(uint64_t delay_ns, Work work);
+
+  // Runs the handlers that are ready, without blocking. Cheap when nothing
+  // was posted and no timer is armed; otherwise it asks the reactor (a
+  // syscall), at most once per `reactor_interval_ns` while busy.
+  void run_ready(uint64_t now_ns);
+
+  void begin_park() {
+    parked_.store(true, std::memory_order_seq_cst);
+  }
+  void cancel_park() { parked_.store(false, std::memory_order_relaxed); }
+  // Sleeps until a wake-up, a posted handler or a timer; runs what woke it.
+  void park();
+
+  // Writes the eventfd if the owner is parked (or about to). Thread-safe.
+  void wake_if_parked() {
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (parked_.load(std::memory_order_seq_cst) &&
+        parked_.exchange(false, std::memory_order_seq_cst)) {
+      wake();
+    }
+  }
+  // Writes the eventfd unconditionally. Thread-safe.
+  void wake();
+
+  bool parked() const { return parked_.load(std::memory_order_relaxed); }
+
+  // Stops intake and runs every pending posted work and timer with
+  // ran == false. Owner thread only; the loop stays closed.
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  alignas(kCacheLine) std::atomic<bool> parked_{false};
+};
+
+}  // namespace tether
+
+#endif  // TETHER_RUNTIME_LANES_EVENT_LOOP_H_

@@ -1,0 +1,229 @@
+#include "lanes/lane.h"
+
+#include <pthread.h>
+#include <sched.h>
+
+#include <atomic>
+#include <cstdio>
+#include <exception>
+
+#include "base/clock.h"
+#include "core/host_api.h"
+#include "core/runtime.h"
+#include "delivery/delivery_thread.h"
+#include "log/log.h"
+
+namespace tether {
+namespace {
+
+// Initial-exec: readable from a signal handler without allocating.
+__attribute__((tls_model("initial-exec"))) thread_local Lane* t_current_lane =
+    nullptr;
+
+constexpr std::size_t kBatch = 32;
+
+void name_and_pin(uint32_t index, bool pin) {
+  char name[16];
+  std::snprintf(name, sizeof name, "tether-lane-%u", index);
+  pthread_setname_np(pthread_self(), name);
+  if (!pin) return;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus <= 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(index % static_cast<unsigned long>(cpus), &set);
+  if (pthread_setaffinity_np(pthread_self(), sizeof set, &set) != 0) {
+    TETHER_LOG_WARNING("lane %u: could not pin to a CPU", index);
+  }
+}
+
+}  // namespace
+
+Lane::Lane(Runtime& runtime, uint32_t index)
+    : runtime_(runtime),
+      index_(index),
+      own_consumer_(*runtime.queues().lanes[index]),
+      shared_consumer_(runtime.queues().shared),
+      delivery_producer_(runtime.queues().delivery) {
+  deferred_.reserve(kBatch);
+}
+
+Lane::~Lane() { stop_and_join(); }
+
+Lane* Lane::current() { return t_current_lane; }
+
+Status Lane::start(std::string* error) {
+  thread_ = std::thread([this] { run(); });
+  std::unique_lock<std::mutex> lock(start_mutex_);
+  start_cv_.wait(lock, [this] { return start_done_; });
+  if (!start_ok_) {
+    lock.unlock();
+    thread_.join();
+    *error = start_error_;
+    return Status::kLoad;
+  }
+  return Status::kOk;
+}
+
+void Lane::stop_and_join() {
+  if (!thread_.joinable()) return;
+  stop_requested_.store(true, std::memory_order_seq_cst);
+  loop_.wake();
+  thread_.join();
+}
+
+bool Lane::start_library(std::string* error) {
+  const tether_library& library = runtime_.library().table;
+  tether_status status = TETHER_E_INTERNAL;
+  try {
+    status = library.lane_start(host_api(), this, index_,
+                                runtime_.options().library_data,
+                                &library_state_);
+  } catch (const std::exception& e) {
+    *error = "lane " + std::to_string(index_) +
+             ": lane_start threw: " + e.what();
+    return false;
+  } catch (...) {
+    *error = "lane " + std::to_string(index_) + ": lane_start threw";
+    return false;
+  }
+  if (status != TETHER_OK) {
+    *error = "lane " + std::to_string(index_) + ": lane_start of library '" +
+             runtime_.library().name + "' returned " + status_name(status);
+    return false;
+  }
+  return true;
+}
+
+void Lane::run() {
+  t_current_lane = this;
+  name_and_pin(index_, runtime_.options().pin_lanes);
+  std::string error;
+  bool started = start_library(&error);
+  {
+    std::lock_guard<std::mutex> lock(start_mutex_);
+    start_done_ = true;
+    start_ok_ = started;
+    start_error_ = error;
+  }
+  start_cv_.notify_all();
+  if (!started) {
+    loop_.close();
+    t_current_lane = nullptr;
+    return;
+  }
+
+  const uint64_t spin_ns = runtime_.options().spin_ns;
+  uint64_t idle_since = 0;
+  for (;;) {
+    std::size_t handled = drain_once();
+    uint64_t now = now_ns();
+    loop_.run_ready(now);
+    deliver_deferred();
+    if (handled != 0) {
+      idle_since = 0;
+      continue;
+    }
+    if (stop_requested_.load(std::memory_order_acquire)) break;
+    if (idle_since == 0) idle_since = now;
+    if (now - idle_since < spin_ns) {
+      cpu_relax();
+      continue;
+    }
+    loop_.begin_park();
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (!queues_look_empty() ||
+        stop_requested_.load(std::memory_order_seq_cst)) {
+      loop_.cancel_park();
+      continue;
+    }
+    loop_.park();
+    deliver_deferred();
+    idle_since = 0;
+  }
+  finish();
+}
+
+std::size_t Lane::drain_once() {
+  Slot* batch[kBatch];
+  std::size_t own = runtime_.queues().lanes[index_]->try_dequeue_bulk(
+      own_consumer_, batch, kBatch);
+  for (std::size_t i = 0; i < own; ++i) run_request(batch[i]);
+  deliver_deferred();
+  std::size_t shared = runtime_.queues().shared.try_dequeue_bulk(
+      shared_consumer_, batch, kBatch);
+  for (std::size_t i = 0; i < shared; ++i) run_request(batch[i]);
+  deliver_deferred();
+  return own + shared;
+}
+
+void Lane::run_request(Slot* slot) {
+  uint64_t word = slot->word.load(std::memory_order_acquire);
+  if (slot_word::flags(word) & slot_word::kClaimed) {
+    // Cancelled, past its deadline or shut down while queued: never run.
+    runtime_.let_go(slot, slot_word::kLaneDone);
+    return;
+  }
+  slot->ran_on_lane.store(index_, std::memory_order_relaxed);
+  tether_request request{};
+  request.struct_size = sizeof request;
+  request.id = ticket::make(slot_word::generation(word), slot->index);
+  request.method = slot->method;
+  request.lane_index = index_;
+  request.key = slot->key;
+  request.payload = slot->payload;
+  request.payload_len = slot->payload_len;
+  const char* escaped = nullptr;
+  std::string what;
+  try {
+    runtime_.library().table.handle(library_state_, &request);
+  } catch (const std::exception& e) {
+    what = e.what();
+    escaped = what.c_str();
+  } catch (...) {
+    escaped = "unknown exception";
+  }
+  if (escaped != nullptr) {
+    TETHER_LOG_ERR("lane %u: an exception escaped the library's handler: %s",
+                   index_, escaped);
+    std::string message =
+        std::string("exception escaped the library's handler: ") + escaped;
+    runtime_.reply(*this, request.id, nullptr, 0, true, -1, message.c_str());
+  }
+}
+
+void Lane::deliver_deferred() {
+  // Index-based: a completion's callback may lead to more replies here.
+  for (std::size_t i = 0; i < deferred_.size(); ++i) {
+    runtime_.deliver(deferred_[i], counters_, index_);
+  }
+  deferred_.clear();
+}
+
+void Lane::hand_to_delivery(Slot* slot) {
+  runtime_.queues().delivery.enqueue(delivery_producer_, slot);
+  runtime_.delivery().wake_if_parked();
+}
+
+bool Lane::queues_look_empty() const {
+  return runtime_.queues().lanes[index_]->size_approx() == 0 &&
+         runtime_.queues().shared.size_approx() == 0;
+}
+
+void Lane::finish() {
+  // Everything still queued was claimed by shutdown; let go of it.
+  while (drain_once() != 0) {
+  }
+  loop_.close();  // posted work and timers run once more with ran == false
+  deliver_deferred();
+  if (runtime_.library().table.lane_stop != nullptr) {
+    try {
+      runtime_.library().table.lane_stop(library_state_);
+    } catch (...) {
+      TETHER_LOG_ERR("lane %u: lane_stop threw", index_);
+    }
+  }
+  t_current_lane = nullptr;
+}
+
+}  // namespace tether

@@ -1,0 +1,97 @@
+// A lane: a thread tether owns, on which the library runs. The library's
+// thread-local state is therefore created once per lane, whatever thread
+// the host submits from.
+//
+// The loop: drain the lane's own queue and the shared queue in batches, run
+// each request's handler, deliver the replies (in on-lane mode) after the
+// handler returns, run ready posted work and timers; when idle, spin for
+// spin_ns, then park in the event loop (timers still fire while parked).
+//
+// Thread safety: start/stop_and_join from the runtime's controlling thread;
+// wake_if_parked, queue and post from any thread; the rest lane thread only.
+#ifndef TETHER_RUNTIME_LANES_LANE_H_
+#define TETHER_RUNTIME_LANES_LANE_H_
+
+#include <concurrentqueue.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/counters.h"
+#include "lanes/event_loop.h"
+#include "queues/queues.h"
+#include "tether/types.h"
+
+// The opaque type libraries see; a Lane is one.
+struct tether_lane {};
+
+namespace tether {
+
+class Runtime;
+
+class Lane : public tether_lane {
+ public:
+  Lane(Runtime& runtime, uint32_t index);
+  ~Lane();
+  Lane(const Lane&) = delete;
+  Lane& operator=(const Lane&) = delete;
+
+  // Starts the thread and waits for the library's lane_start on it.
+  Status start(std::string* error);
+  // Asks the loop to finish (after draining its queues), closes the event
+  // loop, runs lane_stop and joins. Idempotent.
+  void stop_and_join();
+
+  void wake_if_parked() { loop_.wake_if_parked(); }
+  bool parked() const { return loop_.parked(); }
+  EventLoop& loop() { return loop_; }
+  uint32_t index() const { return index_; }
+  Runtime& runtime() { return runtime_; }
+  CompletionCounters& counters() { return counters_; }
+
+  // Lane thread: the lane running on this thread, or nullptr.
+  static Lane* current();
+
+  // Lane thread: a reply won its claim; deliver it once the handler (or
+  // timer, or posted work) that replied has returned.
+  void defer_delivery(Slot* slot) { deferred_.push_back(slot); }
+  // Lane thread: hands a claimed reply to the delivery thread.
+  void hand_to_delivery(Slot* slot);
+
+ private:
+  void run();
+  bool start_library(std::string* error);
+  std::size_t drain_once();
+  void run_request(Slot* slot);
+  void deliver_deferred();
+  bool queues_look_empty() const;
+  void finish();
+
+  Runtime& runtime_;
+  const uint32_t index_;
+  EventLoop loop_;
+  CompletionCounters counters_;
+  moodycamel::ConsumerToken own_consumer_;
+  moodycamel::ConsumerToken shared_consumer_;
+  moodycamel::ProducerToken delivery_producer_;
+  std::vector<Slot*> deferred_;
+  void* library_state_ = nullptr;
+  std::atomic<bool> stop_requested_{false};
+  std::thread thread_;
+
+  // Start handshake (lane_start result), guarded by start_mutex_.
+  std::mutex start_mutex_;
+  std::condition_variable start_cv_;
+  bool start_done_ = false;
+  bool start_ok_ = false;
+  std::string start_error_;
+};
+
+}  // namespace tether
+
+#endif  // TETHER_RUNTIME_LANES_LANE_H_

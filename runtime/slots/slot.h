@@ -1,0 +1,115 @@
+// A request slot: one call from submit until its slot is recycled.
+//
+// Who ends a call (reply, library error, cancel, deadline, shutdown) is
+// decided by one compare-and-swap on `word`, which packs
+//   [generation:32][outcome status:16][flags:16].
+// The generation is part of every transition, so a transition meant for an
+// earlier call in this slot (a stale ticket, a late reply) always fails.
+//
+// Three holders let go of a live slot, in any order, each by setting a flag:
+//   kClaimed    the outcome is decided (set once, by the winner);
+//   kDelivered  the completion reached its callback or completion queue;
+//   kLaneDone   the lane is finished with the request (replied, or found
+//               it already claimed, or the lane stopped).
+// Whoever sets the last of the three recycles the slot: generation + 1,
+// kFree. So a late reply can never complete another call.
+//
+// Publication: the submitter fills the request fields, then stores the word
+// (release); a lane reads the word (acquire) before the fields. The replying
+// lane writes the result fields before its claim CAS (release); the
+// deliverer reads the word (acquire) before them.
+#ifndef TETHER_RUNTIME_SLOTS_SLOT_H_
+#define TETHER_RUNTIME_SLOTS_SLOT_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "base/cpu.h"
+#include "tether/types.h"
+
+namespace tether {
+
+class CompletionQueue;
+
+namespace slot_word {
+
+inline constexpr uint16_t kClaimed = 1;
+inline constexpr uint16_t kDelivered = 2;
+inline constexpr uint16_t kLaneDone = 4;
+inline constexpr uint16_t kFree = 8;
+inline constexpr uint16_t kAllHoldersDone = kClaimed | kDelivered | kLaneDone;
+
+constexpr uint64_t make(uint32_t generation, uint16_t status, uint16_t flags) {
+  return (uint64_t{generation} << 32) | (uint64_t{status} << 16) | flags;
+}
+constexpr uint32_t generation(uint64_t word) {
+  return static_cast<uint32_t>(word >> 32);
+}
+constexpr tether_status status(uint64_t word) {
+  return static_cast<tether_status>((word >> 16) & 0xFFFF);
+}
+constexpr uint16_t flags(uint64_t word) {
+  return static_cast<uint16_t>(word & 0xFFFF);
+}
+constexpr bool all_holders_done(uint64_t word) {
+  return (flags(word) & kAllHoldersDone) == kAllHoldersDone;
+}
+
+}  // namespace slot_word
+
+namespace ticket {
+
+constexpr uint64_t make(uint32_t generation, uint32_t index) {
+  return (uint64_t{generation} << 32) | index;
+}
+constexpr uint32_t generation(uint64_t ticket) {
+  return static_cast<uint32_t>(ticket >> 32);
+}
+constexpr uint32_t index(uint64_t ticket) {
+  return static_cast<uint32_t>(ticket);
+}
+
+}  // namespace ticket
+
+// Where a completion goes: a callback, or a completion queue.
+struct CompletionTarget {
+  tether_callback_fn callback = nullptr;
+  CompletionQueue* cq = nullptr;
+  uint64_t user_data = 0;
+};
+
+inline constexpr std::size_t kInlinePayload = 64;
+inline constexpr uint32_t kNoLane = UINT32_MAX;
+
+struct alignas(kCacheLine) Slot {
+  std::atomic<uint64_t> word{0};
+  std::atomic<uint32_t> next_free{0};  // free-list link (index + 1)
+  uint32_t index = 0;
+
+  // The request: written by the submitter before the word is published.
+  uint32_t method = 0;
+  uint32_t lane = 0;  // the lane queue it was sent to, or kNoLane (shared)
+  uint64_t key = 0;
+  const void* payload = nullptr;
+  std::size_t payload_len = 0;
+  void* payload_buffer = nullptr;  // a moved tether buffer, or null
+  void* payload_heap = nullptr;    // a copy too large to keep inline, or null
+  CompletionTarget target;
+  uint64_t submit_ns = 0;
+  // The lane that ran it; read by a reply on another thread to reject it.
+  std::atomic<uint32_t> ran_on_lane{kNoLane};
+
+  // The result: written by the replying lane before its claim.
+  int32_t library_code = 0;
+  void* result = nullptr;
+  std::size_t result_len = 0;
+  char* error = nullptr;
+  std::size_t error_len = 0;
+
+  alignas(16) unsigned char inline_payload[kInlinePayload];
+};
+
+}  // namespace tether
+
+#endif  // TETHER_RUNTIME_SLOTS_SLOT_H_

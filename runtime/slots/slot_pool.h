@@ -1,0 +1,53 @@
+// A fixed pool of request slots: the calls-in-flight credit. acquire() on
+// an empty pool is the "busy" answer.
+//
+// The free list is a lock-free stack of slot indices whose head carries an
+// ABA tag. Slots are never freed while the pool lives, so reading a popped
+// slot's link is always safe (a stale read only fails the CAS).
+//
+// Thread safety: acquire, release and find are thread-safe.
+#ifndef TETHER_RUNTIME_SLOTS_SLOT_POOL_H_
+#define TETHER_RUNTIME_SLOTS_SLOT_POOL_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+#include "slots/slot.h"
+
+namespace tether {
+
+class SlotPool {
+ public:
+  explicit SlotPool(uint32_t capacity);
+  SlotPool(const SlotPool&) = delete;
+  SlotPool& operator=(const SlotPool&) = delete;
+
+  // A free slot (its word still {generation, kFree}), or nullptr when all
+  // are in use. Thread-safe.
+  Slot* acquire();
+
+  // Resets the slot for its next call: generation + 1, kFree, and pushes it.
+  // REQUIRES: every holder has let go (slot_word::all_holders_done) and the
+  // caller freed what the slot owned. Thread-safe.
+  void release(Slot* slot);
+
+  // The slot a ticket points at, or nullptr when its index is out of range.
+  // The generation is not checked here: callers compare it in their CAS.
+  Slot* find(uint64_t ticket_value);
+
+  Slot& at(uint32_t index) { return slots_[index]; }
+  uint32_t capacity() const { return capacity_; }
+
+ private:
+  void push(Slot* slot);
+
+  const uint32_t capacity_;
+  std::unique_ptr<Slot[]> slots_;
+  // [tag:32][index + 1:32]; index + 1 == 0 means empty.
+  alignas(kCacheLine) std::atomic<uint64_t> head_{0};
+};
+
+}  // namespace tether
+
+#endif  // TETHER_RUNTIME_SLOTS_SLOT_POOL_H_

@@ -1,0 +1,78 @@
+#include "boundary.h"
+#include "completion/completion_queue.h"
+#include "core/handles.h"
+#include "tether/cq.h"
+
+extern "C" {
+
+TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
+                                        tether_cq** cq_out) {
+  if (runtime == nullptr || cq_out == nullptr) {
+    return tether::shim::reject("tether_cq_open", TETHER_E_INVALID_ARG,
+                                runtime == nullptr ? "runtime is NULL"
+                                                   : "cq_out is NULL");
+  }
+  *cq_out = nullptr;
+  return tether::shim::guarded("tether_cq_open", [&] {
+    tether::Runtime& rt = *runtime->runtime;
+    if (rt.forked()) return tether::Status::kForked;
+    if (rt.closed()) return tether::Status::kClosed;
+    tether::CompletionQueue* queue = nullptr;
+    // Producers: each lane, then the delivery thread.
+    tether::Status status =
+        tether::CompletionQueue::create(rt.id(), rt.lane_count() + 1, &queue);
+    if (status != tether::Status::kOk) return status;
+    *cq_out = new tether_cq{queue};
+    return tether::Status::kOk;
+  });
+}
+
+TETHER_API int tether_cq_fd(const tether_cq* cq) {
+  return cq == nullptr ? -1 : cq->queue->fd();
+}
+
+TETHER_API tether_status tether_cq_reset_fd(tether_cq* cq) {
+  if (cq == nullptr) {
+    return tether::shim::reject("tether_cq_reset_fd", TETHER_E_INVALID_ARG,
+                                "cq is NULL");
+  }
+  cq->queue->reset_fd();
+  return TETHER_OK;
+}
+
+TETHER_API tether_status tether_cq_poll(tether_cq* cq, void* out,
+                                        size_t elem_size, size_t max,
+                                        uint64_t timeout_ns,
+                                        size_t* count_out) {
+  if (count_out != nullptr) *count_out = 0;
+  const char* why = nullptr;
+  if (cq == nullptr) why = "cq is NULL";
+  else if (out == nullptr) why = "out is NULL";
+  else if (count_out == nullptr) why = "count_out is NULL";
+  else if (max == 0) why = "max is 0";
+  else if (elem_size < TETHER_COMPLETION_MIN_SIZE)
+    why = "elem_size is below TETHER_COMPLETION_MIN_SIZE";
+  if (why != nullptr) {
+    return tether::shim::reject("tether_cq_poll", TETHER_E_INVALID_ARG, why);
+  }
+  return tether::shim::guarded("tether_cq_poll", [&] {
+    return cq->queue->poll(out, elem_size, max, timeout_ns, count_out);
+  });
+}
+
+TETHER_API tether_status tether_cq_shutdown(tether_cq* cq) {
+  if (cq == nullptr) {
+    return tether::shim::reject("tether_cq_shutdown", TETHER_E_INVALID_ARG,
+                                "cq is NULL");
+  }
+  cq->queue->shutdown();
+  return TETHER_OK;
+}
+
+TETHER_API void tether_cq_destroy(tether_cq* cq) {
+  if (cq == nullptr) return;
+  cq->queue->destroy();
+  delete cq;
+}
+
+}  // extern "C"

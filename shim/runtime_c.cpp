@@ -1,0 +1,180 @@
+#include <cstring>
+#include <string>
+
+#include "boundary.h"
+#include "buffers/buffer_allocator.h"
+#include "core/handles.h"
+#include "core/library_loader.h"
+#include "tether/buffer.h"
+#include "tether/runtime.h"
+
+namespace {
+
+using tether::Status;
+
+constexpr uint32_t kMaxLanes = 256;
+constexpr uint32_t kMaxCalls = uint32_t{1} << 24;
+
+void set_error(char** error_out, const std::string& message) {
+  if (error_out != nullptr) {
+    *error_out = tether::buffers::allocate_string(message.data(), message.size());
+  }
+}
+
+// Checks a host's config and turns it into options; *why says what is wrong.
+Status read_config(const tether_runtime_config* config,
+                   tether::RuntimeOptions* options, std::string* why) {
+  tether_runtime_config defaults;
+  tether_runtime_config_init(&defaults);
+  if (config == nullptr) config = &defaults;
+  if (config->struct_size > sizeof(tether_runtime_config)) {
+    *why = "config struct_size " + std::to_string(config->struct_size) +
+           " is newer than this tether (" +
+           std::to_string(sizeof(tether_runtime_config)) + ")";
+    return Status::kVersion;
+  }
+  if (config->struct_size < sizeof(tether_runtime_config)) {
+    *why = "config struct_size " + std::to_string(config->struct_size) +
+           " is too small: call tether_runtime_config_init()";
+    return Status::kInvalidArg;
+  }
+  if (config->lanes == 0 || config->lanes > kMaxLanes) {
+    *why = "lanes must be 1.." + std::to_string(kMaxLanes);
+    return Status::kInvalidArg;
+  }
+  if (config->max_calls_in_flight == 0 ||
+      config->max_calls_in_flight > kMaxCalls) {
+    *why = "max_calls_in_flight must be 1.." + std::to_string(kMaxCalls);
+    return Status::kInvalidArg;
+  }
+  if (config->deliver != TETHER_DELIVER_ON_LANE &&
+      config->deliver != TETHER_DELIVER_ON_THREAD) {
+    *why = "deliver must be TETHER_DELIVER_ON_LANE or TETHER_DELIVER_ON_THREAD";
+    return Status::kInvalidArg;
+  }
+  if (config->max_payload_bytes > TETHER_BUF_MAX_SIZE) {
+    *why = "max_payload_bytes is over TETHER_BUF_MAX_SIZE";
+    return Status::kInvalidArg;
+  }
+  options->lanes = config->lanes;
+  options->pin_lanes = config->pin_lanes != 0;
+  options->deliver_on_lane = config->deliver == TETHER_DELIVER_ON_LANE;
+  options->max_calls_in_flight = config->max_calls_in_flight;
+  options->max_bytes_in_flight = config->max_bytes_in_flight;
+  options->max_payload_bytes = config->max_payload_bytes;
+  options->spin_ns = config->spin_ns;
+  options->library_data = config->library_data;
+  return Status::kOk;
+}
+
+template <class Load>
+tether_status open_with(const char* function, Load&& load,
+                        const tether_runtime_config* config,
+                        tether_runtime** runtime_out, char** error_out) {
+  if (error_out != nullptr) *error_out = nullptr;
+  if (runtime_out == nullptr) {
+    set_error(error_out, "runtime_out is NULL");
+    return tether::shim::reject(function, TETHER_E_INVALID_ARG,
+                                "runtime_out is NULL");
+  }
+  *runtime_out = nullptr;
+  std::string why;
+  tether_status status = tether::shim::guarded(function, [&] {
+    tether::RuntimeOptions options;
+    Status result = read_config(config, &options, &why);
+    if (result != Status::kOk) return result;
+    tether::LoadedLibrary library;
+    result = load(&library, &why);
+    if (result != Status::kOk) return result;
+    std::shared_ptr<tether::Runtime> runtime;
+    result = tether::Runtime::open(std::move(library), options, &runtime, &why);
+    if (result != Status::kOk) return result;
+    *runtime_out = new tether_runtime{std::move(runtime)};
+    return Status::kOk;
+  });
+  if (status != TETHER_OK) {
+    if (why.empty()) why = tether_status_str(status);
+    tether::shim::reject(function, status, why.c_str());
+    set_error(error_out, why);
+  }
+  return status;
+}
+
+}  // namespace
+
+extern "C" {
+
+TETHER_API void tether_runtime_config_init(tether_runtime_config* config) {
+  if (config == nullptr) return;
+  std::memset(config, 0, sizeof *config);
+  tether::RuntimeOptions defaults;
+  config->struct_size = sizeof *config;
+  config->lanes = defaults.lanes;
+  config->pin_lanes = defaults.pin_lanes ? 1 : 0;
+  config->deliver = TETHER_DELIVER_ON_LANE;
+  config->max_calls_in_flight = defaults.max_calls_in_flight;
+  config->max_bytes_in_flight = defaults.max_bytes_in_flight;
+  config->max_payload_bytes = defaults.max_payload_bytes;
+  config->spin_ns = defaults.spin_ns;
+  config->library_data = nullptr;
+}
+
+TETHER_API tether_status tether_runtime_open(
+    const tether_library* library, const tether_runtime_config* config,
+    tether_runtime** runtime_out, char** error_out) {
+  return open_with(
+      "tether_runtime_open",
+      [library](tether::LoadedLibrary* out, std::string* why) {
+        return tether::load_linked_library(library, out, why);
+      },
+      config, runtime_out, error_out);
+}
+
+TETHER_API tether_status tether_runtime_open_path(
+    const char* path, const char* symbol, const tether_runtime_config* config,
+    tether_runtime** runtime_out, char** error_out) {
+  return open_with(
+      "tether_runtime_open_path",
+      [path, symbol](tether::LoadedLibrary* out, std::string* why) {
+        return tether::load_library_from_path(path, symbol, out, why);
+      },
+      config, runtime_out, error_out);
+}
+
+TETHER_API tether_status tether_runtime_shutdown(tether_runtime* runtime,
+                                                 int32_t mode,
+                                                 uint64_t timeout_ns) {
+  if (runtime == nullptr) {
+    return tether::shim::reject("tether_runtime_shutdown", TETHER_E_INVALID_ARG,
+                                "runtime is NULL");
+  }
+  return tether::shim::guarded("tether_runtime_shutdown", [&] {
+    return runtime->runtime->shutdown(mode, timeout_ns);
+  });
+}
+
+TETHER_API tether_status tether_runtime_destroy(tether_runtime* runtime) {
+  if (runtime == nullptr) return TETHER_OK;
+  return tether::shim::guarded("tether_runtime_destroy", [&] {
+    if (runtime->runtime->forked()) {
+      // The threads and locks belong to the parent: running the runtime's
+      // destructor would join threads that do not exist here. Leak it.
+      TETHER_LOG_WARNING("tether_runtime_destroy: runtime created before fork(); "
+                         "abandoned in this child");
+      new std::shared_ptr<tether::Runtime>(std::move(runtime->runtime));
+      delete runtime;
+      return Status::kForked;
+    }
+    Status status =
+        runtime->runtime->shutdown(TETHER_SHUTDOWN_CANCEL, 0);
+    if (status != Status::kOk) return status;
+    delete runtime;
+    return Status::kOk;
+  });
+}
+
+TETHER_API uint32_t tether_runtime_lanes(const tether_runtime* runtime) {
+  return runtime == nullptr ? 0 : runtime->runtime->lane_count();
+}
+
+}  // extern "C"
