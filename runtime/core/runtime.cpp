@@ -53,7 +53,6 @@ Status Runtime::start(std::string* error) {
       return status;
     }
   }
-  threads_started_ = true;
   return Status::kOk;
 }
 

@@ -113,9 +113,8 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   Status validate(const tether_call& call, std::size_t* bytes) const;
   Status fill_slot(Slot* slot, const tether_call& call,
                    const CompletionTarget& target);
-  void enqueue(ProducerPort& port, Slot* slot, uint64_t ticket_value,
-               uint64_t timeout_ns);
-  void wake_lane_for(const Slot* slot);
+  // `lane` is a lane index, or kNoLane for the shared queue.
+  void wake_lane_for(uint32_t lane);
   void recycle(Slot* slot);
   void claim_all_pending_as_closed();
   void wait_until_idle(uint64_t timeout_ns);
@@ -141,7 +140,6 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
 
   std::mutex shutdown_mutex_;
   bool shut_down_ = false;  // GUARDED_BY(shutdown_mutex_)
-  bool threads_started_ = false;
 };
 
 }  // namespace tether

@@ -152,11 +152,18 @@ Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
   const uint64_t ticket_value = ticket::make(generation, slot->index);
   in_flight_.fetch_add(1, std::memory_order_relaxed);
   slot->word.store(slot_word::make(generation, 0, 0), std::memory_order_release);
-  bool queued =
-      slot->lane == kNoLane
-          ? queues_.shared.enqueue(port->shared_token(), slot)
-          : queues_.lanes[slot->lane]->enqueue(port->lane_token(slot->lane),
-                                               slot);
+  // From the enqueue on, a lane may run, complete and recycle the slot:
+  // nothing below reads it.
+  const uint32_t lane = slot->lane;
+  const uint64_t deadline =
+      call.timeout_ns == 0
+          ? 0
+          : (slot->submit_ns + call.timeout_ns < slot->submit_ns
+                 ? UINT64_MAX
+                 : slot->submit_ns + call.timeout_ns);
+  bool queued = lane == kNoLane
+                    ? queues_.shared.enqueue(port->shared_token(), slot)
+                    : queues_.lanes[lane]->enqueue(port->lane_token(lane), slot);
   if (!queued) {
     // Nobody has seen the ticket: the slot can go straight back.
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
@@ -164,9 +171,7 @@ Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
     TETHER_LOG_ERR("submit: out of memory growing a request queue");
     return refuse(slot, Status::kNoMemory);
   }
-  if (call.timeout_ns != 0) {
-    uint64_t deadline = slot->submit_ns + call.timeout_ns;
-    if (deadline < slot->submit_ns) deadline = UINT64_MAX;  // overflow
+  if (deadline != 0) {
     if (queues_.deadlines.enqueue(port->deadline_token(),
                                   DeadlineEntry{deadline, ticket_value})) {
       delivery_->note_deadline(deadline);
@@ -177,15 +182,12 @@ Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
   }
   port->count_submitted(1);
   port->unlock();
-  wake_lane_for(slot);
+  wake_lane_for(lane);
   if (ticket_out != nullptr) *ticket_out = ticket_value;
   return Status::kOk;
 }
 
-void Runtime::wake_lane_for(const Slot* slot) {
-  // REQUIRES: no reads of *slot's request fields (a lane may already own it)
-  // except `lane`, which the lane never writes.
-  uint32_t lane = slot->lane;
+void Runtime::wake_lane_for(uint32_t lane) {
   if (lane != kNoLane) {
     lanes_[lane]->wake_if_parked();
     return;
