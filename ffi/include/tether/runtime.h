@@ -58,7 +58,8 @@ TETHER_API void tether_runtime_config_init(tether_runtime_config* config);
  * lanes and the delivery thread, and runs the library's lane_start on each
  * lane before returning.
  * Ownership: `library` and `config` are borrowed (the library table must
- *   stay valid while the runtime lives); *runtime_out is the caller's, free
+ *   stay valid while the runtime lives; a NULL config means the defaults of
+ *   tether_runtime_config_init); *runtime_out is the caller's, free
  *   it with tether_runtime_destroy(); *error_out (may be NULL; set to NULL on
  *   success) is a NUL-terminated tether buffer saying why the open failed,
  *   free it with tether_buf_free().

@@ -1,0 +1,110 @@
+#include "completion/completion_queue.h"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <cstring>
+#include <vector>
+
+#include "buffers/buffer_allocator.h"
+
+namespace tether {
+namespace {
+
+bool fd_readable(int fd) {
+  struct pollfd waiter = {fd, POLLIN, 0};
+  return ::poll(&waiter, 1, 0) == 1;
+}
+
+tether_completion completion_with_tag(uint64_t tag) {
+  tether_completion completion{};
+  completion.struct_size = sizeof completion;
+  completion.user_data = tag;
+  return completion;
+}
+
+class CompletionQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(CompletionQueue::create(1, 2, &queue_), Status::kOk);
+  }
+  void TearDown() override { queue_->destroy(); }
+  void push(uint64_t tag) {
+    ASSERT_EQ(queue_->begin_call(), Status::kOk);
+    queue_->push(0, completion_with_tag(tag));
+  }
+  CompletionQueue* queue_ = nullptr;
+};
+
+TEST_F(CompletionQueueTest, ManyPushesSignalTheFdOnceUntilDrained) {
+  push(1);
+  EXPECT_TRUE(fd_readable(queue_->fd()));
+  queue_->reset_fd();
+  for (uint64_t tag = 2; tag <= 100; ++tag) push(tag);
+  // Nobody polled since the first wake-up: no second signal.
+  EXPECT_FALSE(fd_readable(queue_->fd()));
+  std::vector<tether_completion> out(128);
+  std::size_t count = 0;
+  ASSERT_EQ(queue_->poll(out.data(), sizeof out[0], out.size(), 0, &count),
+            Status::kOk);
+  EXPECT_EQ(count, 100u);
+  push(101);  // the drained poll re-armed the fd
+  EXPECT_TRUE(fd_readable(queue_->fd()));
+}
+
+TEST_F(CompletionQueueTest, PollKeepsEachProducersOrder) {
+  for (uint64_t tag = 0; tag < 10; ++tag) push(tag);
+  tether_completion out[10];
+  std::size_t count = 0;
+  ASSERT_EQ(queue_->poll(out, sizeof out[0], 10, 0, &count), Status::kOk);
+  ASSERT_EQ(count, 10u);
+  for (uint64_t tag = 0; tag < 10; ++tag) EXPECT_EQ(out[tag].user_data, tag);
+}
+
+TEST_F(CompletionQueueTest, SmallElementsGetOnlyTheirPrefix) {
+  push(7);
+  std::vector<unsigned char> out(TETHER_COMPLETION_MIN_SIZE + 8, 0xAB);
+  std::size_t count = 0;
+  ASSERT_EQ(queue_->poll(out.data(), TETHER_COMPLETION_MIN_SIZE, 1, 0, &count),
+            Status::kOk);
+  ASSERT_EQ(count, 1u);
+  tether_completion prefix{};
+  std::memcpy(&prefix, out.data(), TETHER_COMPLETION_MIN_SIZE);
+  EXPECT_EQ(prefix.struct_size, TETHER_COMPLETION_MIN_SIZE);
+  EXPECT_EQ(prefix.user_data, 7u);
+  for (std::size_t i = TETHER_COMPLETION_MIN_SIZE; i < out.size(); ++i) {
+    EXPECT_EQ(out[i], 0xAB) << "byte " << i << " written past the element";
+  }
+}
+
+TEST_F(CompletionQueueTest, ShutdownRefusesNewCallsAndClosesWhenDrained) {
+  ASSERT_EQ(queue_->begin_call(), Status::kOk);  // one call still in flight
+  queue_->shutdown();
+  EXPECT_EQ(queue_->begin_call(), Status::kClosed);
+  tether_completion out[1];
+  std::size_t count = 0;
+  EXPECT_EQ(queue_->poll(out, sizeof out[0], 1, 0, &count), Status::kOk);
+  queue_->push(1, completion_with_tag(9));
+  EXPECT_EQ(queue_->poll(out, sizeof out[0], 1, 0, &count), Status::kOk);
+  EXPECT_EQ(count, 1u);
+  EXPECT_EQ(queue_->poll(out, sizeof out[0], 1, 0, &count), Status::kClosed);
+  EXPECT_EQ(count, 0u);
+}
+
+TEST(CompletionQueueLifetimeTest, DestroyFreesQueuedResults) {
+  CompletionQueue* queue = nullptr;
+  ASSERT_EQ(CompletionQueue::create(1, 1, &queue), Status::kOk);
+  uint64_t before = 0;
+  buffers::live_totals(&before, nullptr);
+  ASSERT_EQ(queue->begin_call(), Status::kOk);
+  tether_completion completion = completion_with_tag(1);
+  completion.result = buffers::allocate(32);
+  queue->push(0, completion);
+  queue->destroy();
+  uint64_t after = 0;
+  buffers::live_totals(&after, nullptr);
+  EXPECT_EQ(after, before);
+}
+
+}  // namespace
+}  // namespace tether

@@ -1,0 +1,98 @@
+#include "slots/slot_pool.h"
+
+#include "tether/status.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+#include <vector>
+
+namespace tether {
+namespace {
+
+TEST(SlotPoolTest, HandsOutEverySlotOnceThenRunsDry) {
+  SlotPool pool(8);
+  std::set<Slot*> seen;
+  for (int i = 0; i < 8; ++i) {
+    Slot* slot = pool.acquire();
+    ASSERT_NE(slot, nullptr);
+    EXPECT_TRUE(seen.insert(slot).second);
+  }
+  EXPECT_EQ(pool.acquire(), nullptr);
+}
+
+TEST(SlotPoolTest, GenerationsStartAtOneSoTicketZeroIsNeverValid) {
+  SlotPool pool(4);
+  for (uint32_t i = 0; i < 4; ++i) {
+    uint64_t word = pool.at(i).word.load();
+    EXPECT_EQ(slot_word::generation(word), 1u);
+    EXPECT_NE(ticket::make(slot_word::generation(word), i), 0u);
+  }
+}
+
+TEST(SlotPoolTest, ReleaseBumpsTheGenerationAndMarksFree) {
+  SlotPool pool(1);
+  Slot* slot = pool.acquire();
+  uint32_t before = slot_word::generation(slot->word.load());
+  slot->word.store(slot_word::make(before, 0, slot_word::kAllHoldersDone));
+  pool.release(slot);
+  uint64_t word = slot->word.load();
+  EXPECT_EQ(slot_word::generation(word), before + 1);
+  EXPECT_EQ(slot_word::flags(word), slot_word::kFree);
+  EXPECT_EQ(pool.acquire(), slot);
+}
+
+TEST(SlotPoolTest, FindRejectsIndicesOutOfRange) {
+  SlotPool pool(4);
+  EXPECT_EQ(pool.find(ticket::make(1, 3)), &pool.at(3));
+  EXPECT_EQ(pool.find(ticket::make(1, 4)), nullptr);
+  EXPECT_EQ(pool.find(ticket::make(1, UINT32_MAX)), nullptr);
+}
+
+TEST(SlotPoolTest, ConcurrentAcquireReleaseNeverSharesASlot) {
+  constexpr uint32_t kSlots = 64;
+  constexpr int kThreads = 4;
+  constexpr int kRounds = 20000;
+  SlotPool pool(kSlots);
+  std::vector<std::atomic<int>> owners(kSlots);
+  std::atomic<int> collisions{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kRounds; ++i) {
+        Slot* slot = pool.acquire();
+        if (slot == nullptr) continue;
+        if (owners[slot->index].fetch_add(1) != 0) collisions.fetch_add(1);
+        owners[slot->index].fetch_sub(1);
+        uint32_t generation = slot_word::generation(slot->word.load());
+        slot->word.store(
+            slot_word::make(generation, 0, slot_word::kAllHoldersDone));
+        pool.release(slot);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(collisions.load(), 0);
+  int free_slots = 0;
+  while (pool.acquire() != nullptr) ++free_slots;
+  EXPECT_EQ(free_slots, static_cast<int>(kSlots));
+}
+
+TEST(SlotWordTest, AllHoldersDoneNeedsAllThreeFlags) {
+  using namespace slot_word;
+  EXPECT_FALSE(all_holders_done(make(1, 0, kClaimed | kDelivered)));
+  EXPECT_FALSE(all_holders_done(make(1, 0, kClaimed | kLaneDone)));
+  EXPECT_FALSE(all_holders_done(make(1, 0, kDelivered | kLaneDone)));
+  EXPECT_TRUE(all_holders_done(make(1, 0, kClaimed | kDelivered | kLaneDone)));
+}
+
+TEST(SlotWordTest, PacksGenerationStatusAndFlags) {
+  uint64_t word = slot_word::make(0xABCDEF01u, TETHER_E_DEADLINE, 0x7);
+  EXPECT_EQ(slot_word::generation(word), 0xABCDEF01u);
+  EXPECT_EQ(slot_word::status(word), TETHER_E_DEADLINE);
+  EXPECT_EQ(slot_word::flags(word), 0x7);
+}
+
+}  // namespace
+}  // namespace tether
