@@ -111,6 +111,16 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   Runtime(LoadedLibrary library, const RuntimeOptions& options);
   Status start(std::string* error);
   Status validate(const tether_call& call, std::size_t* bytes) const;
+  // Checks a call, takes its credits and fills a slot (not yet visible).
+  Status admit(const tether_call& call, const CompletionTarget& target,
+               Slot** slot_out);
+  // Gives back an admitted slot nobody has seen, and its credits.
+  Status refuse(Slot* slot, Status why);
+  // A locked producer port, or nullptr once intake is closed.
+  ProducerPort* lock_port(ProducerPort* stream_port);
+  // Makes an admitted slot visible to its lane. REQUIRES: port locked.
+  Status publish(ProducerPort& port, Slot* slot, uint64_t timeout_ns,
+                 uint64_t* ticket_out, uint32_t* lane_out);
   Status fill_slot(Slot* slot, const tether_call& call,
                    const CompletionTarget& target);
   // `lane` is a lane index, or kNoLane for the shared queue.

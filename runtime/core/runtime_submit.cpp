@@ -1,6 +1,7 @@
 // Submit and cancel: the host side of a call's life. Never blocks.
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "base/clock.h"
 #include "buffers/buffer_allocator.h"
@@ -90,9 +91,8 @@ Status Runtime::fill_slot(Slot* slot, const tether_call& call,
   return Status::kOk;
 }
 
-Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
-                       const CompletionTarget& target, uint64_t* ticket_out) {
-  if (forked()) return Status::kForked;
+Status Runtime::admit(const tether_call& call, const CompletionTarget& target,
+                      Slot** slot_out) {
   std::size_t bytes = 0;
   Status status = validate(call, &bytes);
   if (status != Status::kOk) return status;
@@ -105,74 +105,63 @@ Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
     status = target.cq->begin_call();
     if (status != Status::kOk) return status;
   }
-  auto refuse = [&](Slot* slot, Status why) {
-    if (slot != nullptr) {
-      // Owned nothing yet that the caller does not still own.
-      slot->payload_buffer = nullptr;
-      std::free(slot->payload_heap);
-      slot->payload_heap = nullptr;
-      slots_.release(slot);
-    }
+  auto busy = [&] {
     if (bytes != 0) bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
     if (target.cq != nullptr) target.cq->abandon_call();
-    if (why == Status::kBusy) {
-      rejected_busy_.fetch_add(1, std::memory_order_relaxed);
-    }
-    return why;
+    rejected_busy_.fetch_add(1, std::memory_order_relaxed);
+    return Status::kBusy;
   };
-
   // Credits: bytes, then a slot (the calls-in-flight credit).
   if (bytes != 0 && bytes_in_flight_.fetch_add(bytes, std::memory_order_relaxed) +
                             bytes >
                         options_.max_bytes_in_flight) {
-    return refuse(nullptr, Status::kBusy);
+    return busy();
   }
   Slot* slot = slots_.acquire();
-  if (slot == nullptr) return refuse(nullptr, Status::kBusy);
+  if (slot == nullptr) return busy();
   status = fill_slot(slot, call, target);
   if (status != Status::kOk) return refuse(slot, status);
+  *slot_out = slot;
+  return Status::kOk;
+}
 
-  ProducerPort* port = stream_port;
-  if (port != nullptr) {
-    // A stream's port is only ever held by shutdown besides its owner.
-    if (!port->try_lock()) return refuse(slot, Status::kClosed);
-  } else {
-    port = ports_.acquire(closed_);
-    if (port == nullptr) return refuse(slot, Status::kClosed);
-  }
-  // Shutdown sets closed_ before it locks the ports: holding a port and
-  // seeing closed_ unset means shutdown will wait for this enqueue.
-  if (closed_.load(std::memory_order_seq_cst)) {
-    port->unlock();
-    return refuse(slot, Status::kClosed);
-  }
+Status Runtime::refuse(Slot* slot, Status why) {
+  // The slot owns nothing the caller does not still own (a moved payload
+  // stays the caller's), and nobody has seen its ticket.
+  const std::size_t bytes = slot->payload_len;
+  CompletionQueue* cq = slot->target.cq;
+  slot->payload_buffer = nullptr;
+  std::free(slot->payload_heap);
+  slot->payload_heap = nullptr;
+  slots_.release(slot);
+  if (bytes != 0) bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
+  if (cq != nullptr) cq->abandon_call();
+  return why;
+}
 
+Status Runtime::publish(ProducerPort& port, Slot* slot, uint64_t timeout_ns,
+                        uint64_t* ticket_out, uint32_t* lane_out) {
   const uint32_t generation =
       slot_word::generation(slot->word.load(std::memory_order_relaxed));
   const uint64_t ticket_value = ticket::make(generation, slot->index);
-  in_flight_.fetch_add(1, std::memory_order_relaxed);
-  slot->word.store(slot_word::make(generation, 0, 0), std::memory_order_release);
   // From the enqueue on, a lane may run, complete and recycle the slot:
   // nothing below reads it.
   const uint32_t lane = slot->lane;
-  const uint64_t deadline =
-      call.timeout_ns == 0
-          ? 0
-          : (slot->submit_ns + call.timeout_ns < slot->submit_ns
-                 ? UINT64_MAX
-                 : slot->submit_ns + call.timeout_ns);
+  const uint64_t submitted_ns = slot->submit_ns;
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  slot->word.store(slot_word::make(generation, 0, 0), std::memory_order_release);
   bool queued = lane == kNoLane
-                    ? queues_.shared.enqueue(port->shared_token(), slot)
-                    : queues_.lanes[lane]->enqueue(port->lane_token(lane), slot);
+                    ? queues_.shared.enqueue(port.shared_token(), slot)
+                    : queues_.lanes[lane]->enqueue(port.lane_token(lane), slot);
   if (!queued) {
-    // Nobody has seen the ticket: the slot can go straight back.
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
-    port->unlock();
     TETHER_LOG_ERR("submit: out of memory growing a request queue");
     return refuse(slot, Status::kNoMemory);
   }
-  if (deadline != 0) {
-    if (queues_.deadlines.enqueue(port->deadline_token(),
+  if (timeout_ns != 0) {
+    uint64_t deadline = submitted_ns + timeout_ns;
+    if (deadline < submitted_ns) deadline = UINT64_MAX;
+    if (queues_.deadlines.enqueue(port.deadline_token(),
                                   DeadlineEntry{deadline, ticket_value})) {
       delivery_->note_deadline(deadline);
     } else {
@@ -180,11 +169,43 @@ Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
                      static_cast<unsigned long long>(ticket_value));
     }
   }
-  port->count_submitted(1);
-  port->unlock();
-  wake_lane_for(lane);
+  port.count_submitted(1);
   if (ticket_out != nullptr) *ticket_out = ticket_value;
+  *lane_out = lane;
   return Status::kOk;
+}
+
+ProducerPort* Runtime::lock_port(ProducerPort* stream_port) {
+  ProducerPort* port = stream_port;
+  if (port != nullptr) {
+    // A stream's port is only ever held by shutdown besides its owner.
+    if (!port->try_lock()) return nullptr;
+  } else {
+    port = ports_.acquire(closed_);
+    if (port == nullptr) return nullptr;
+  }
+  // Shutdown sets closed_ before it locks the ports: holding a port and
+  // seeing closed_ unset means shutdown will wait for this enqueue.
+  if (closed_.load(std::memory_order_seq_cst)) {
+    port->unlock();
+    return nullptr;
+  }
+  return port;
+}
+
+Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
+                       const CompletionTarget& target, uint64_t* ticket_out) {
+  if (forked()) return Status::kForked;
+  Slot* slot = nullptr;
+  Status status = admit(call, target, &slot);
+  if (status != Status::kOk) return status;
+  ProducerPort* port = lock_port(stream_port);
+  if (port == nullptr) return refuse(slot, Status::kClosed);
+  uint32_t lane = kNoLane;
+  status = publish(*port, slot, call.timeout_ns, ticket_out, &lane);
+  port->unlock();
+  if (status == Status::kOk) wake_lane_for(lane);
+  return status;
 }
 
 void Runtime::wake_lane_for(uint32_t lane) {
@@ -210,22 +231,40 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
                              const uint64_t* user_data, uint64_t* tickets_out,
                              std::size_t* submitted) {
   *submitted = 0;
+  if (forked()) return Status::kForked;
   const std::size_t stride = calls->struct_size;
   const auto* base = reinterpret_cast<const unsigned char*>(calls);
+  // One port for the whole batch, and each touched lane woken once at the
+  // end: the batch pays for synchronisation once, not per call.
+  ProducerPort* port = lock_port(nullptr);
+  if (port == nullptr) return Status::kClosed;
+  std::vector<bool> lanes_to_wake(options_.lanes + 1, false);
+  Status status = Status::kOk;
   for (std::size_t i = 0; i < count; ++i) {
     const auto& call = *reinterpret_cast<const tether_call*>(base + i * stride);
     if (call.struct_size != stride) {
       TETHER_LOG_WARNING("submit_batch: call %zu has struct_size %zu, not %zu",
                          i, call.struct_size, stride);
-      return Status::kInvalidArg;
+      status = Status::kInvalidArg;
+      break;
     }
-    CompletionTarget target{callback, cq, user_data[i]};
-    Status status = submit(nullptr, call, target,
-                           tickets_out != nullptr ? &tickets_out[i] : nullptr);
-    if (status != Status::kOk) return status;
+    Slot* slot = nullptr;
+    status = admit(call, CompletionTarget{callback, cq, user_data[i]}, &slot);
+    if (status != Status::kOk) break;
+    uint32_t lane = kNoLane;
+    status = publish(*port, slot, call.timeout_ns,
+                     tickets_out != nullptr ? &tickets_out[i] : nullptr, &lane);
+    if (status != Status::kOk) break;
+    lanes_to_wake[lane == kNoLane ? options_.lanes : lane] = true;
     ++*submitted;
   }
-  return Status::kOk;
+  port->unlock();
+  for (uint32_t lane = 0; lane <= options_.lanes; ++lane) {
+    if (lanes_to_wake[lane]) {
+      wake_lane_for(lane == options_.lanes ? kNoLane : lane);
+    }
+  }
+  return status;
 }
 
 Status Runtime::cancel(uint64_t ticket_value) {
