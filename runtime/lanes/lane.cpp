@@ -10,6 +10,7 @@
 #include "base/clock.h"
 #include "core/host_api.h"
 #include "core/runtime.h"
+#include "crash/lane_marker.h"
 #include "delivery/delivery_thread.h"
 #include "log/log.h"
 
@@ -97,6 +98,7 @@ bool Lane::start_library(std::string* error) {
 
 void Lane::run() {
   t_current_lane = this;
+  crash::enter_lane(index_, runtime_.library().name.c_str());
   name_and_pin(index_, runtime_.options().pin_lanes);
   std::string error;
   bool started = start_library(&error);
@@ -109,6 +111,7 @@ void Lane::run() {
   start_cv_.notify_all();
   if (!started) {
     loop_.close();
+    crash::leave_lane();
     t_current_lane = nullptr;
     return;
   }
@@ -175,6 +178,7 @@ void Lane::run_request(Slot* slot) {
   request.payload_len = slot->payload_len;
   const char* escaped = nullptr;
   std::string what;
+  crash::begin_call(request.id, request.method);
   try {
     runtime_.library().table.handle(library_state_, &request);
   } catch (const std::exception& e) {
@@ -183,6 +187,7 @@ void Lane::run_request(Slot* slot) {
   } catch (...) {
     escaped = "unknown exception";
   }
+  crash::end_call();
   if (escaped != nullptr) {
     TETHER_LOG_ERR("lane %u: an exception escaped the library's handler: %s",
                    index_, escaped);
@@ -223,6 +228,7 @@ void Lane::finish() {
       TETHER_LOG_ERR("lane %u: lane_stop threw", index_);
     }
   }
+  crash::leave_lane();
   t_current_lane = nullptr;
 }
 

@@ -19,5 +19,6 @@
 #include "tether/cq.h"
 #include "tether/stream.h"
 #include "tether/stats.h"
+#include "tether/crash.h"
 
 #endif /* TETHER_TETHER_H */
