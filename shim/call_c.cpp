@@ -27,28 +27,31 @@ tether_status submit_checked(const char* function, tether_runtime* runtime,
   });
 }
 
-tether_status submit_batch_checked(const char* function,
-                                   tether_runtime* runtime,
-                                   const tether_call* calls, size_t count,
-                                   tether_callback_fn callback,
-                                   tether_cq* cq, const uint64_t* user_data,
-                                   uint64_t* tickets_out,
-                                   size_t* submitted_out) {
+tether_status submit_batch_checked(
+    const char* function, tether_runtime* runtime, const tether_call* calls,
+    size_t count, tether_callback_fn callback, tether_cq* cq,
+    const uint64_t* user_data, uint64_t* tickets_out, size_t* submitted_out) {
   if (submitted_out != nullptr) *submitted_out = 0;
   const char* why = nullptr;
-  if (runtime == nullptr) why = "runtime is NULL";
-  else if (submitted_out == nullptr) why = "submitted_out is NULL";
-  else if (count == 0) return TETHER_OK;
-  else if (calls == nullptr) why = "calls is NULL";
-  else if (user_data == nullptr) why = "user_data (or tags) is NULL";
-  else why = tether::shim::bad_call(calls);
+  if (runtime == nullptr)
+    why = "runtime is NULL";
+  else if (submitted_out == nullptr)
+    why = "submitted_out is NULL";
+  else if (count == 0)
+    return TETHER_OK;
+  else if (calls == nullptr)
+    why = "calls is NULL";
+  else if (user_data == nullptr)
+    why = "user_data (or tags) is NULL";
+  else
+    why = tether::shim::bad_call(calls);
   if (why != nullptr) {
     return tether::shim::reject(function, TETHER_E_INVALID_ARG, why);
   }
   return tether::shim::guarded(function, [&] {
     return runtime->runtime->submit_batch(
-        calls, count, callback, cq != nullptr ? cq->queue : nullptr,
-        user_data, tickets_out, submitted_out);
+        calls, count, callback, cq != nullptr ? cq->queue : nullptr, user_data,
+        tickets_out, submitted_out);
   });
 }
 
@@ -90,13 +93,10 @@ TETHER_API tether_status tether_submit_cq(tether_runtime* runtime,
                         ticket_out);
 }
 
-TETHER_API tether_status tether_submit_batch(tether_runtime* runtime,
-                                             const tether_call* calls,
-                                             size_t count,
-                                             tether_callback_fn callback,
-                                             const uint64_t* user_data,
-                                             uint64_t* tickets_out,
-                                             size_t* submitted_out) {
+TETHER_API tether_status tether_submit_batch(
+    tether_runtime* runtime, const tether_call* calls, size_t count,
+    tether_callback_fn callback, const uint64_t* user_data,
+    uint64_t* tickets_out, size_t* submitted_out) {
   if (callback == nullptr) {
     if (submitted_out != nullptr) *submitted_out = 0;
     return tether::shim::reject("tether_submit_batch", TETHER_E_INVALID_ARG,

@@ -8,9 +8,9 @@ extern "C" {
 TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
                                         tether_cq** cq_out) {
   if (runtime == nullptr || cq_out == nullptr) {
-    return tether::shim::reject("tether_cq_open", TETHER_E_INVALID_ARG,
-                                runtime == nullptr ? "runtime is NULL"
-                                                   : "cq_out is NULL");
+    return tether::shim::reject(
+        "tether_cq_open", TETHER_E_INVALID_ARG,
+        runtime == nullptr ? "runtime is NULL" : "cq_out is NULL");
   }
   *cq_out = nullptr;
   return tether::shim::guarded("tether_cq_open", [&] {
@@ -46,10 +46,14 @@ TETHER_API tether_status tether_cq_poll(tether_cq* cq, void* out,
                                         size_t* count_out) {
   if (count_out != nullptr) *count_out = 0;
   const char* why = nullptr;
-  if (cq == nullptr) why = "cq is NULL";
-  else if (out == nullptr) why = "out is NULL";
-  else if (count_out == nullptr) why = "count_out is NULL";
-  else if (max == 0) why = "max is 0";
+  if (cq == nullptr)
+    why = "cq is NULL";
+  else if (out == nullptr)
+    why = "out is NULL";
+  else if (count_out == nullptr)
+    why = "count_out is NULL";
+  else if (max == 0)
+    why = "max is 0";
   else if (elem_size < TETHER_COMPLETION_MIN_SIZE)
     why = "elem_size is below TETHER_COMPLETION_MIN_SIZE";
   if (why != nullptr) {

@@ -17,7 +17,8 @@ constexpr uint32_t kMaxCalls = uint32_t{1} << 24;
 
 void set_error(char** error_out, const std::string& message) {
   if (error_out != nullptr) {
-    *error_out = tether::buffers::allocate_string(message.data(), message.size());
+    *error_out =
+        tether::buffers::allocate_string(message.data(), message.size());
   }
 }
 
@@ -159,14 +160,14 @@ TETHER_API tether_status tether_runtime_destroy(tether_runtime* runtime) {
     if (runtime->runtime->forked()) {
       // The threads and locks belong to the parent: running the runtime's
       // destructor would join threads that do not exist here. Leak it.
-      TETHER_LOG_WARNING("tether_runtime_destroy: runtime created before fork(); "
-                         "abandoned in this child");
+      TETHER_LOG_WARNING(
+          "tether_runtime_destroy: runtime created before fork(); "
+          "abandoned in this child");
       new std::shared_ptr<tether::Runtime>(std::move(runtime->runtime));
       delete runtime;
       return Status::kForked;
     }
-    Status status =
-        runtime->runtime->shutdown(TETHER_SHUTDOWN_CANCEL, 0);
+    Status status = runtime->runtime->shutdown(TETHER_SHUTDOWN_CANCEL, 0);
     if (status != Status::kOk) return status;
     delete runtime;
     return Status::kOk;

@@ -17,11 +17,12 @@ TETHER_API void tether_stats_init(tether_stats* stats) {
 TETHER_API tether_status tether_runtime_stats(const tether_runtime* runtime,
                                               tether_stats* stats) {
   if (runtime == nullptr || stats == nullptr) {
-    return tether::shim::reject("tether_runtime_stats", TETHER_E_INVALID_ARG,
-                                runtime == nullptr ? "runtime is NULL"
-                                                   : "stats is NULL");
+    return tether::shim::reject(
+        "tether_runtime_stats", TETHER_E_INVALID_ARG,
+        runtime == nullptr ? "runtime is NULL" : "stats is NULL");
   }
-  if (stats->struct_size < offsetof(tether_stats, submitted) + sizeof(uint64_t)) {
+  if (stats->struct_size <
+      offsetof(tether_stats, submitted) + sizeof(uint64_t)) {
     return tether::shim::reject("tether_runtime_stats", TETHER_E_INVALID_ARG,
                                 "stats->struct_size is too small: call "
                                 "tether_stats_init()");

@@ -9,9 +9,9 @@ extern "C" {
 TETHER_API tether_status tether_stream_open(tether_runtime* runtime,
                                             tether_stream** stream_out) {
   if (runtime == nullptr || stream_out == nullptr) {
-    return tether::shim::reject("tether_stream_open", TETHER_E_INVALID_ARG,
-                                runtime == nullptr ? "runtime is NULL"
-                                                   : "stream_out is NULL");
+    return tether::shim::reject(
+        "tether_stream_open", TETHER_E_INVALID_ARG,
+        runtime == nullptr ? "runtime is NULL" : "stream_out is NULL");
   }
   *stream_out = nullptr;
   return tether::shim::guarded("tether_stream_open", [&] {

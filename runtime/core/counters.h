@@ -26,11 +26,21 @@ struct alignas(kCacheLine) CompletionCounters {
   }
   void count(tether_status status) {
     switch (status) {
-      case TETHER_OK: bump(ok); break;
-      case TETHER_E_LIBRARY: bump(library); break;
-      case TETHER_E_CANCELLED: bump(cancelled); break;
-      case TETHER_E_DEADLINE: bump(deadline); break;
-      default: bump(closed); break;
+      case TETHER_OK:
+        bump(ok);
+        break;
+      case TETHER_E_LIBRARY:
+        bump(library);
+        break;
+      case TETHER_E_CANCELLED:
+        bump(cancelled);
+        break;
+      case TETHER_E_DEADLINE:
+        bump(deadline);
+        break;
+      default:
+        bump(closed);
+        break;
     }
   }
 };

@@ -1,7 +1,7 @@
 #include "core/host_api.h"
 
-#include "buffers/buffer_allocator.h"
 #include "base/clock.h"
+#include "buffers/buffer_allocator.h"
 #include "core/runtime.h"
 #include "lanes/lane.h"
 #include "log/log.h"
@@ -14,14 +14,15 @@ namespace {
 tether_status reply(uint64_t request, void* result, size_t result_len) {
   Lane* lane = Lane::current();
   if (lane == nullptr) {
-    TETHER_LOG_WARNING("reply: called off any lane (request %llu); result freed",
-                       static_cast<unsigned long long>(request));
+    TETHER_LOG_WARNING(
+        "reply: called off any lane (request %llu); result freed",
+        static_cast<unsigned long long>(request));
     buffers::release(result);
     return TETHER_E_WRONG_THREAD;
   }
   try {
-    return to_c(lane->runtime().reply(*lane, request, result, result_len,
-                                      false, 0, nullptr));
+    return to_c(lane->runtime().reply(*lane, request, result, result_len, false,
+                                      0, nullptr));
   } catch (...) {
     return TETHER_E_INTERNAL;
   }
@@ -35,8 +36,8 @@ tether_status reply_error(uint64_t request, int32_t code, const char* message) {
     return TETHER_E_WRONG_THREAD;
   }
   try {
-    return to_c(lane->runtime().reply(*lane, request, nullptr, 0, true, code,
-                                      message));
+    return to_c(
+        lane->runtime().reply(*lane, request, nullptr, 0, true, code, message));
   } catch (...) {
     return TETHER_E_INTERNAL;
   }
@@ -63,9 +64,8 @@ tether_status post(tether_lane* raw_lane, tether_lane_fn fn, void* arg) {
   }
   auto* lane = static_cast<Lane*>(raw_lane);
   try {
-    return to_c(lane->loop().post([fn, arg](bool ran) {
-      fn(arg, ran ? TETHER_OK : TETHER_E_CLOSED);
-    }));
+    return to_c(lane->loop().post(
+        [fn, arg](bool ran) { fn(arg, ran ? TETHER_OK : TETHER_E_CLOSED); }));
   } catch (...) {
     return TETHER_E_NO_MEMORY;
   }
@@ -98,10 +98,17 @@ void log_line(int32_t level, const char* message) {
   TETHER_LOG(level, "library: %s", message != nullptr ? message : "(null)");
 }
 
-const tether_host_api kHostApi = {
-    sizeof(tether_host_api), TETHER_LIBRARY_ABI_VERSION, 0, &reply,
-    &reply_error, &buf_alloc, &buf_free, &is_cancelled, &post, &timer_start,
-    &log_line};
+const tether_host_api kHostApi = {sizeof(tether_host_api),
+                                  TETHER_LIBRARY_ABI_VERSION,
+                                  0,
+                                  &reply,
+                                  &reply_error,
+                                  &buf_alloc,
+                                  &buf_free,
+                                  &is_cancelled,
+                                  &post,
+                                  &timer_start,
+                                  &log_line};
 
 }  // namespace
 

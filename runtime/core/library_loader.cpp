@@ -56,8 +56,8 @@ Status load_library_from_path(const char* path, const char* symbol,
   void* module = ::dlopen(path, RTLD_NOW | RTLD_LOCAL);
   if (module == nullptr) {
     const char* why = ::dlerror();
-    *error = std::string("cannot load '") + path + "': " +
-             (why != nullptr ? why : "unknown error");
+    *error = std::string("cannot load '") + path +
+             "': " + (why != nullptr ? why : "unknown error");
     return Status::kLoad;
   }
   std::shared_ptr<void> holder(module, [](void* m) { ::dlclose(m); });

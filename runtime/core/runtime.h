@@ -87,6 +87,9 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   // The library's reply (result set) or error (is_error). Lane thread.
   Status reply(Lane& lane, uint64_t request, void* result, std::size_t length,
                bool is_error, int32_t code, const char* message);
+  // A reply after the call's deadline: the deadline wins. Lane thread.
+  Status reply_past_deadline(Lane& lane, Slot* slot, uint64_t request,
+                             void* result);
   // Whether a request has ended. Lane thread.
   bool has_ended(Lane& lane, uint64_t request);
 
@@ -119,15 +122,17 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   // A locked producer port, or nullptr once intake is closed.
   ProducerPort* lock_port(ProducerPort* stream_port);
   // Makes an admitted slot visible to its lane. REQUIRES: port locked.
-  Status publish(ProducerPort& port, Slot* slot, uint64_t timeout_ns,
-                 uint64_t* ticket_out, uint32_t* lane_out);
+  Status publish(ProducerPort& port, Slot* slot, uint64_t* ticket_out,
+                 uint32_t* lane_out);
   Status fill_slot(Slot* slot, const tether_call& call,
                    const CompletionTarget& target);
   // `lane` is a lane index, or kNoLane for the shared queue.
   void wake_lane_for(uint32_t lane);
   void recycle(Slot* slot);
   void claim_all_pending_as_closed();
-  void wait_until_idle(uint64_t timeout_ns);
+  // Waits until every call has its outcome, or the timeout passes.
+  void wait_until_decided(uint64_t timeout_ns);
+  bool all_calls_decided() const;
   void stop_threads();
 
   const uint64_t id_;

@@ -15,10 +15,14 @@ namespace {
 
 const char* outcome_message(tether_status status) {
   switch (status) {
-    case TETHER_E_CANCELLED: return "cancelled by tether_cancel";
-    case TETHER_E_DEADLINE: return "deadline exceeded before the library replied";
-    case TETHER_E_CLOSED: return "runtime shut down before the library replied";
-    default: return "call ended";
+    case TETHER_E_CANCELLED:
+      return "cancelled by tether_cancel";
+    case TETHER_E_DEADLINE:
+      return "deadline exceeded before the library replied";
+    case TETHER_E_CLOSED:
+      return "runtime shut down before the library replied";
+    default:
+      return "call ended";
   }
 }
 
@@ -48,8 +52,9 @@ Runtime::Claim Runtime::claim(Slot* slot, uint32_t generation,
       return Claim::kStale;
     }
     if ((flags & slot_word::kClaimed) != 0) return Claim::kAlreadyClaimed;
-    uint64_t claimed = slot_word::make(generation, static_cast<uint16_t>(outcome),
-                                       flags | slot_word::kClaimed);
+    uint64_t claimed =
+        slot_word::make(generation, static_cast<uint16_t>(outcome),
+                        flags | slot_word::kClaimed);
     if (slot->word.compare_exchange_weak(word, claimed,
                                          std::memory_order_acq_rel,
                                          std::memory_order_acquire)) {
@@ -63,9 +68,8 @@ void Runtime::let_go(Slot* slot, uint16_t holder_flag) {
   uint64_t updated;
   do {
     updated = word | holder_flag;
-  } while (!slot->word.compare_exchange_weak(word, updated,
-                                             std::memory_order_acq_rel,
-                                             std::memory_order_relaxed));
+  } while (!slot->word.compare_exchange_weak(
+      word, updated, std::memory_order_acq_rel, std::memory_order_relaxed));
   if (slot_word::all_holders_done(updated)) recycle(slot);
 }
 
@@ -100,29 +104,39 @@ Status Runtime::reply(Lane& lane, uint64_t request, void* result,
     return Status::kAlreadyCompleted;
   }
   if (slot->ran_on_lane.load(std::memory_order_relaxed) != lane.index()) {
-    TETHER_LOG_WARNING("reply: request %llu runs on another lane than %u; "
-                       "result freed",
-                       static_cast<unsigned long long>(request), lane.index());
+    TETHER_LOG_WARNING(
+        "reply: request %llu runs on another lane than %u; "
+        "result freed",
+        static_cast<unsigned long long>(request), lane.index());
     buffers::release(result);
     return Status::kWrongThread;
   }
   // Only this lane sets kLaneDone, so this read cannot go stale under us.
   if ((slot_word::flags(word) & slot_word::kLaneDone) != 0) {
-    TETHER_LOG_WARNING("reply: request %llu was already replied to; result "
-                       "freed",
-                       static_cast<unsigned long long>(request));
+    TETHER_LOG_WARNING(
+        "reply: request %llu was already replied to; result "
+        "freed",
+        static_cast<unsigned long long>(request));
     late_replies_.fetch_add(1, std::memory_order_relaxed);
     buffers::release(result);
     return Status::kAlreadyCompleted;
   }
 
+  // The delivery thread's timer may be starved of CPU: a reply that comes
+  // after the deadline must not win over it.
+  if (slot->deadline_ns != 0 && now_ns() >= slot->deadline_ns) {
+    return reply_past_deadline(lane, slot, request, result);
+  }
+
   Status returned = Status::kOk;
   if (!is_error) {
     if (const char* problem = result_problem(result, length)) {
-      TETHER_LOG_WARNING("reply: request %llu: %s; it completes as a library "
-                         "error",
-                         static_cast<unsigned long long>(request), problem);
-      if (result != nullptr && buffers::is_live(result)) buffers::release(result);
+      TETHER_LOG_WARNING(
+          "reply: request %llu: %s; it completes as a library "
+          "error",
+          static_cast<unsigned long long>(request), problem);
+      if (result != nullptr && buffers::is_live(result))
+        buffers::release(result);
       is_error = true;
       code = -1;
       message = problem;
@@ -153,9 +167,9 @@ Status Runtime::reply(Lane& lane, uint64_t request, void* result,
     won = (flags & slot_word::kClaimed) == 0;
     updated = won ? slot_word::make(generation, static_cast<uint16_t>(outcome),
                                     flags | slot_word::kClaimed)
-                  : slot_word::make(generation,
-                                    static_cast<uint16_t>(slot_word::status(word)),
-                                    flags);
+                  : slot_word::make(
+                        generation,
+                        static_cast<uint16_t>(slot_word::status(word)), flags);
     if (slot->word.compare_exchange_weak(word, updated,
                                          std::memory_order_acq_rel,
                                          std::memory_order_acquire)) {
@@ -179,12 +193,40 @@ Status Runtime::reply(Lane& lane, uint64_t request, void* result,
   return Status::kAlreadyCompleted;
 }
 
+Status Runtime::reply_past_deadline(Lane& lane, Slot* slot, uint64_t request,
+                                    void* result) {
+  const uint32_t generation = ticket::generation(request);
+  uint64_t word = slot->word.load(std::memory_order_acquire);
+  uint64_t updated;
+  bool won;
+  do {
+    uint16_t flags = slot_word::flags(word) | slot_word::kLaneDone;
+    won = (flags & slot_word::kClaimed) == 0;
+    uint16_t status = won ? static_cast<uint16_t>(TETHER_E_DEADLINE)
+                          : static_cast<uint16_t>(slot_word::status(word));
+    updated = slot_word::make(generation, status,
+                              won ? flags | slot_word::kClaimed : flags);
+  } while (!slot->word.compare_exchange_weak(
+      word, updated, std::memory_order_acq_rel, std::memory_order_acquire));
+  late_replies_.fetch_add(1, std::memory_order_relaxed);
+  TETHER_LOG_DBG("reply: request %llu came after its deadline; result freed",
+                 static_cast<unsigned long long>(request));
+  buffers::release(result);
+  if (won) {
+    lane.hand_to_delivery(slot);  // deadline completions run there
+  } else if (slot_word::all_holders_done(updated)) {
+    recycle(slot);
+  }
+  return Status::kAlreadyCompleted;
+}
+
 bool Runtime::has_ended(Lane& /*lane*/, uint64_t request) {
   Slot* slot = request == 0 ? nullptr : slots_.find(request);
   if (slot == nullptr) return true;
   uint64_t word = slot->word.load(std::memory_order_acquire);
   return slot_word::generation(word) != ticket::generation(request) ||
-         (slot_word::flags(word) & (slot_word::kFree | slot_word::kClaimed)) != 0;
+         (slot_word::flags(word) & (slot_word::kFree | slot_word::kClaimed)) !=
+             0;
 }
 
 void Runtime::deliver(Slot* slot, CompletionCounters& counters,
@@ -226,7 +268,8 @@ void Runtime::deliver(Slot* slot, CompletionCounters& counters,
   } catch (const std::exception& e) {
     CompletionCounters::bump(counters.callback_exceptions);
     TETHER_LOG_ERR("a completion callback threw (ticket %llu): %s",
-                   static_cast<unsigned long long>(completion.ticket), e.what());
+                   static_cast<unsigned long long>(completion.ticket),
+                   e.what());
   } catch (...) {
     CompletionCounters::bump(counters.callback_exceptions);
     TETHER_LOG_ERR("a completion callback threw (ticket %llu)",

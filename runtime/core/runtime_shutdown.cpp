@@ -3,7 +3,7 @@
 // Order matters:
 //   1. closed_ is set, then every producer port is locked: no submit or
 //      cancel is half-way through, and later ones see closed_;
-//   2. DRAIN waits (up to its timeout) for the calls in flight;
+//   2. DRAIN waits (up to its timeout) until every call has an outcome;
 //   3. every call still undecided is claimed as TETHER_E_CLOSED and queued
 //      for the delivery thread;
 //   4. lanes stop (delivering their own replies, running lane_stop) and are
@@ -38,7 +38,7 @@ Status Runtime::shutdown(int32_t mode, uint64_t timeout_ns) {
 
   closed_.store(true, std::memory_order_seq_cst);
   ports_.lock_all_forever();
-  if (mode == TETHER_SHUTDOWN_DRAIN) wait_until_idle(timeout_ns);
+  if (mode == TETHER_SHUTDOWN_DRAIN) wait_until_decided(timeout_ns);
   claim_all_pending_as_closed();
   stop_threads();
   for (uint32_t i = 0; i < slots_.capacity(); ++i) {
@@ -54,13 +54,24 @@ Status Runtime::shutdown(int32_t mode, uint64_t timeout_ns) {
   return Status::kOk;
 }
 
-void Runtime::wait_until_idle(uint64_t timeout_ns) {
+bool Runtime::all_calls_decided() const {
+  for (uint32_t i = 0; i < slots_.capacity(); ++i) {
+    uint16_t flags =
+        slot_word::flags(slots_.at(i).word.load(std::memory_order_acquire));
+    if ((flags & (slot_word::kFree | slot_word::kClaimed)) == 0) return false;
+  }
+  return true;
+}
+
+void Runtime::wait_until_decided(uint64_t timeout_ns) {
+  // Calls that already have their outcome (a deadline passed, a cancel won)
+  // do not hold the drain up, even while the library still holds them.
   const uint64_t start = now_ns();
   const uint64_t deadline =
       timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
   while (in_flight_.load(std::memory_order_acquire) > 0 &&
-         now_ns() < deadline) {
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+         !all_calls_decided() && now_ns() < deadline) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
 }
 

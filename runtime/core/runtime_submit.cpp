@@ -37,9 +37,10 @@ Status Runtime::validate(const tether_call& call, std::size_t* bytes) const {
     return Status::kInvalidArg;
   }
   if (call.payload_len > options_.max_payload_bytes) {
-    TETHER_LOG_WARNING("submit: payload of %zu bytes is over the %llu-byte limit",
-                       call.payload_len,
-                       static_cast<unsigned long long>(options_.max_payload_bytes));
+    TETHER_LOG_WARNING(
+        "submit: payload of %zu bytes is over the %llu-byte limit",
+        call.payload_len,
+        static_cast<unsigned long long>(options_.max_payload_bytes));
     return Status::kTooLarge;
   }
   if ((call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0 && call.payload != nullptr) {
@@ -51,8 +52,9 @@ Status Runtime::validate(const tether_call& call, std::size_t* bytes) const {
       return Status::kInvalidArg;
     }
     if (size < call.payload_len) {
-      TETHER_LOG_WARNING("submit: payload_len %zu exceeds the moved buffer's %zu",
-                         call.payload_len, size);
+      TETHER_LOG_WARNING(
+          "submit: payload_len %zu exceeds the moved buffer's %zu",
+          call.payload_len, size);
       return Status::kInvalidArg;
     }
   }
@@ -71,7 +73,8 @@ Status Runtime::fill_slot(Slot* slot, const tether_call& call,
   slot->payload_len = call.payload_len;
   if (call.payload_len == 0) {
     slot->payload = nullptr;
-    if ((call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0 && call.payload != nullptr) {
+    if ((call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0 &&
+        call.payload != nullptr) {
       slot->payload_buffer = const_cast<void*>(call.payload);
     }
   } else if ((call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0) {
@@ -88,6 +91,11 @@ Status Runtime::fill_slot(Slot* slot, const tether_call& call,
     slot->payload = copy;
   }
   slot->submit_ns = now_ns();
+  if (call.timeout_ns != 0) {
+    slot->deadline_ns = call.timeout_ns > UINT64_MAX - slot->submit_ns
+                            ? UINT64_MAX
+                            : slot->submit_ns + call.timeout_ns;
+  }
   return Status::kOk;
 }
 
@@ -99,22 +107,24 @@ Status Runtime::admit(const tether_call& call, const CompletionTarget& target,
   if (closed()) return Status::kClosed;
   if (target.cq != nullptr) {
     if (target.cq->runtime_id() != id_) {
-      TETHER_LOG_WARNING("submit: the completion queue belongs to another runtime");
+      TETHER_LOG_WARNING(
+          "submit: the completion queue belongs to another runtime");
       return Status::kInvalidArg;
     }
     status = target.cq->begin_call();
     if (status != Status::kOk) return status;
   }
   auto busy = [&] {
-    if (bytes != 0) bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
+    if (bytes != 0)
+      bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
     if (target.cq != nullptr) target.cq->abandon_call();
     rejected_busy_.fetch_add(1, std::memory_order_relaxed);
     return Status::kBusy;
   };
   // Credits: bytes, then a slot (the calls-in-flight credit).
-  if (bytes != 0 && bytes_in_flight_.fetch_add(bytes, std::memory_order_relaxed) +
-                            bytes >
-                        options_.max_bytes_in_flight) {
+  if (bytes != 0 &&
+      bytes_in_flight_.fetch_add(bytes, std::memory_order_relaxed) + bytes >
+          options_.max_bytes_in_flight) {
     return busy();
   }
   Slot* slot = slots_.acquire();
@@ -139,17 +149,18 @@ Status Runtime::refuse(Slot* slot, Status why) {
   return why;
 }
 
-Status Runtime::publish(ProducerPort& port, Slot* slot, uint64_t timeout_ns,
-                        uint64_t* ticket_out, uint32_t* lane_out) {
+Status Runtime::publish(ProducerPort& port, Slot* slot, uint64_t* ticket_out,
+                        uint32_t* lane_out) {
   const uint32_t generation =
       slot_word::generation(slot->word.load(std::memory_order_relaxed));
   const uint64_t ticket_value = ticket::make(generation, slot->index);
   // From the enqueue on, a lane may run, complete and recycle the slot:
   // nothing below reads it.
   const uint32_t lane = slot->lane;
-  const uint64_t submitted_ns = slot->submit_ns;
+  const uint64_t deadline = slot->deadline_ns;
   in_flight_.fetch_add(1, std::memory_order_relaxed);
-  slot->word.store(slot_word::make(generation, 0, 0), std::memory_order_release);
+  slot->word.store(slot_word::make(generation, 0, 0),
+                   std::memory_order_release);
   bool queued = lane == kNoLane
                     ? queues_.shared.enqueue(port.shared_token(), slot)
                     : queues_.lanes[lane]->enqueue(port.lane_token(lane), slot);
@@ -158,15 +169,14 @@ Status Runtime::publish(ProducerPort& port, Slot* slot, uint64_t timeout_ns,
     TETHER_LOG_ERR("submit: out of memory growing a request queue");
     return refuse(slot, Status::kNoMemory);
   }
-  if (timeout_ns != 0) {
-    uint64_t deadline = submitted_ns + timeout_ns;
-    if (deadline < submitted_ns) deadline = UINT64_MAX;
+  if (deadline != 0) {
     if (queues_.deadlines.enqueue(port.deadline_token(),
                                   DeadlineEntry{deadline, ticket_value})) {
       delivery_->note_deadline(deadline);
     } else {
-      TETHER_LOG_ERR("submit: out of memory; call %llu runs without its deadline",
-                     static_cast<unsigned long long>(ticket_value));
+      TETHER_LOG_ERR(
+          "submit: out of memory; call %llu runs without its deadline",
+          static_cast<unsigned long long>(ticket_value));
     }
   }
   port.count_submitted(1);
@@ -202,7 +212,7 @@ Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
   ProducerPort* port = lock_port(stream_port);
   if (port == nullptr) return refuse(slot, Status::kClosed);
   uint32_t lane = kNoLane;
-  status = publish(*port, slot, call.timeout_ns, ticket_out, &lane);
+  status = publish(*port, slot, ticket_out, &lane);
   port->unlock();
   if (status == Status::kOk) wake_lane_for(lane);
   return status;
@@ -252,7 +262,7 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
     status = admit(call, CompletionTarget{callback, cq, user_data[i]}, &slot);
     if (status != Status::kOk) break;
     uint32_t lane = kNoLane;
-    status = publish(*port, slot, call.timeout_ns,
+    status = publish(*port, slot,
                      tickets_out != nullptr ? &tickets_out[i] : nullptr, &lane);
     if (status != Status::kOk) break;
     lanes_to_wake[lane == kNoLane ? options_.lanes : lane] = true;

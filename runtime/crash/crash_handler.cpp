@@ -51,12 +51,18 @@ void put_number(uint64_t value, unsigned base) {
 
 const char* signal_name(int signal) {
   switch (signal) {
-    case SIGSEGV: return "SIGSEGV";
-    case SIGBUS: return "SIGBUS";
-    case SIGILL: return "SIGILL";
-    case SIGFPE: return "SIGFPE";
-    case SIGABRT: return "SIGABRT";
-    default: return "signal";
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGILL:
+      return "SIGILL";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGABRT:
+      return "SIGABRT";
+    default:
+      return "signal";
   }
 }
 
@@ -73,9 +79,9 @@ void report(int signal, const siginfo_t* info, const LaneMarker& marker) {
     put("'");
   }
   put(", fault address ");
-  put_number(reinterpret_cast<uintptr_t>(info != nullptr ? info->si_addr
-                                                         : nullptr),
-             16);
+  put_number(
+      reinterpret_cast<uintptr_t>(info != nullptr ? info->si_addr : nullptr),
+      16);
   put("\n");
   uint64_t ticket = marker.ticket;
   if (ticket != 0) {
@@ -87,7 +93,8 @@ void report(int signal, const siginfo_t* info, const LaneMarker& marker) {
   } else {
     put("tether: no call in flight (lane loop, posted work or timer)\n");
   }
-  put("tether: first-hand frames (module(symbol+offset) or module(+offset)):\n");
+  put("tether: first-hand frames (module(symbol+offset) or "
+      "module(+offset)):\n");
   void* frames[kMaxFrames];
   int count = backtrace(frames, kMaxFrames);
   backtrace_symbols_fd(frames, count, STDERR_FILENO);

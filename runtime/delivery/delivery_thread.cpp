@@ -75,8 +75,8 @@ std::size_t DeliveryThread::deliver_queued() {
   Slot* batch[kBatch];
   std::size_t total = 0;
   std::size_t n;
-  while ((n = runtime_.queues().delivery.try_dequeue_bulk(delivery_consumer_,
-                                                          batch, kBatch)) != 0) {
+  while ((n = runtime_.queues().delivery.try_dequeue_bulk(
+              delivery_consumer_, batch, kBatch)) != 0) {
     for (std::size_t i = 0; i < n; ++i) {
       runtime_.deliver(batch[i], counters_, producer_id_);
     }
@@ -89,8 +89,8 @@ std::size_t DeliveryThread::take_deadlines() {
   DeadlineEntry batch[kBatch];
   std::size_t total = 0;
   std::size_t n;
-  while ((n = runtime_.queues().deadlines.try_dequeue_bulk(deadline_consumer_,
-                                                           batch, kBatch)) != 0) {
+  while ((n = runtime_.queues().deadlines.try_dequeue_bulk(
+              deadline_consumer_, batch, kBatch)) != 0) {
     for (std::size_t i = 0; i < n; ++i) deadlines_.push(batch[i]);
     total += n;
   }

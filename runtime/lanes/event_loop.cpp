@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cerrno>
 #include <chrono>
@@ -26,8 +26,7 @@ constexpr uint64_t kReactorIntervalNs = 100'000;
 
 struct EventLoop::Impl {
   Impl()
-      : wake_fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)),
-        wake_descriptor(io) {
+      : wake_fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), wake_descriptor(io) {
     if (wake_fd < 0) throw std::runtime_error("eventfd failed");
     wake_descriptor.assign(::dup(wake_fd));
     arm_wake();
@@ -55,7 +54,7 @@ struct EventLoop::Impl {
   bool accepting = true;  // GUARDED_BY(post_mutex)
   std::atomic<uint64_t> posted_pending{0};
 
-  bool closing = false;  // owner thread
+  bool closing = false;                            // owner thread
   std::unordered_set<asio::steady_timer*> timers;  // owner thread
   uint64_t last_reactor_ns = 0;                    // owner thread
 };

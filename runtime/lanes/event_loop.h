@@ -47,9 +47,7 @@ class EventLoop {
   // syscall), at most once per `reactor_interval_ns` while busy.
   void run_ready(uint64_t now_ns);
 
-  void begin_park() {
-    parked_.store(true, std::memory_order_seq_cst);
-  }
+  void begin_park() { parked_.store(true, std::memory_order_seq_cst); }
   void cancel_park() { parked_.store(false, std::memory_order_relaxed); }
   // Sleeps until a wake-up, a posted handler or a timer; runs what woke it.
   void park();

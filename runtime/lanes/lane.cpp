@@ -77,12 +77,12 @@ bool Lane::start_library(std::string* error) {
   const tether_library& library = runtime_.library().table;
   tether_status status = TETHER_E_INTERNAL;
   try {
-    status = library.lane_start(host_api(), this, index_,
-                                runtime_.options().library_data,
-                                &library_state_);
+    status =
+        library.lane_start(host_api(), this, index_,
+                           runtime_.options().library_data, &library_state_);
   } catch (const std::exception& e) {
-    *error = "lane " + std::to_string(index_) +
-             ": lane_start threw: " + e.what();
+    *error =
+        "lane " + std::to_string(index_) + ": lane_start threw: " + e.what();
     return false;
   } catch (...) {
     *error = "lane " + std::to_string(index_) + ": lane_start threw";

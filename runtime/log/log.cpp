@@ -19,10 +19,14 @@ Sink g_sink;
 
 const char* level_name(int32_t level) {
   switch (level) {
-    case TETHER_LOG_DEBUG: return "debug";
-    case TETHER_LOG_INFO: return "info";
-    case TETHER_LOG_WARN: return "warn";
-    default: return "error";
+    case TETHER_LOG_DEBUG:
+      return "debug";
+    case TETHER_LOG_INFO:
+      return "info";
+    case TETHER_LOG_WARN:
+      return "warn";
+    default:
+      return "error";
   }
 }
 

@@ -24,11 +24,11 @@ Status set_sink(tether_log_fn sink, uint64_t user_data, int32_t min_level);
 
 }  // namespace tether::log
 
-#define TETHER_LOG(level, ...)                                   \
-  do {                                                           \
-    if (::tether::log::enabled(level)) {                         \
-      ::tether::log::write(level, __VA_ARGS__);                  \
-    }                                                            \
+#define TETHER_LOG(level, ...)                  \
+  do {                                          \
+    if (::tether::log::enabled(level)) {        \
+      ::tether::log::write(level, __VA_ARGS__); \
+    }                                           \
   } while (0)
 #define TETHER_LOG_WARNING(...) TETHER_LOG(TETHER_LOG_WARN, __VA_ARGS__)
 #define TETHER_LOG_ERR(...) TETHER_LOG(TETHER_LOG_ERROR, __VA_ARGS__)

@@ -97,6 +97,7 @@ struct alignas(kCacheLine) Slot {
   void* payload_heap = nullptr;    // a copy too large to keep inline, or null
   CompletionTarget target;
   uint64_t submit_ns = 0;
+  uint64_t deadline_ns = 0;  // 0: none
   // The lane that ran it; read by a reply on another thread to reject it.
   std::atomic<uint32_t> ran_on_lane{kNoLane};
 

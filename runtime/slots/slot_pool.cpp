@@ -32,9 +32,8 @@ Slot* SlotPool::acquire() {
 }
 
 void SlotPool::release(Slot* slot) {
-  uint32_t next_generation = slot_word::generation(
-                                 slot->word.load(std::memory_order_relaxed)) +
-                             1;
+  uint32_t next_generation =
+      slot_word::generation(slot->word.load(std::memory_order_relaxed)) + 1;
   if (next_generation == 0) next_generation = 1;  // keep ticket 0 invalid
   slot->method = 0;
   slot->lane = 0;
@@ -44,6 +43,7 @@ void SlotPool::release(Slot* slot) {
   slot->payload_buffer = nullptr;
   slot->payload_heap = nullptr;
   slot->target = CompletionTarget{};
+  slot->deadline_ns = 0;
   slot->ran_on_lane.store(kNoLane, std::memory_order_relaxed);
   slot->library_code = 0;
   slot->result = nullptr;

@@ -37,6 +37,7 @@ class SlotPool {
   Slot* find(uint64_t ticket_value);
 
   Slot& at(uint32_t index) { return slots_[index]; }
+  const Slot& at(uint32_t index) const { return slots_[index]; }
   uint32_t capacity() const { return capacity_; }
 
  private:

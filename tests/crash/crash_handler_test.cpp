@@ -40,8 +40,8 @@ struct CrashingLane {
 
 void previous_handler(int signal, siginfo_t*, void*) {
   char line[64];
-  int length = snprintf(line, sizeof line,
-                        "previous handler saw signal %d\n", signal);
+  int length =
+      snprintf(line, sizeof line, "previous handler saw signal %d\n", signal);
   (void)!write(STDERR_FILENO, line, static_cast<size_t>(length));
   _exit(kPreviousHandlerExit);
 }
@@ -67,8 +67,8 @@ void fault_on_a_lane() {
   tether_call_init(&call);
   call.method = kCrashMethod;
   uint64_t ticket = 0;
-  if (tether_submit(runtime, &call, [](tether_completion*) {}, 0, &ticket) !=
-      TETHER_OK) {
+  if (tether_submit(
+          runtime, &call, [](tether_completion*) {}, 0, &ticket) != TETHER_OK) {
     _exit(4);
   }
   std::string line = "submitted ticket " + std::to_string(ticket) + "\n";

@@ -9,13 +9,12 @@
 #include "tether/library.h"
 #include "tether/tether.h"
 
-#define CHECK(cond)                                                  \
-  do {                                                               \
-    if (!(cond)) {                                                   \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-              #cond);                                                \
-      exit(1);                                                       \
-    }                                                                \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      exit(1);                                                                 \
+    }                                                                          \
   } while (0)
 
 /* --- the library: replies with its payload, reversed ------------------ */
@@ -43,7 +42,8 @@ static void reverse_handle(void* state, const tether_request* request) {
   }
   out = (unsigned char*)g_host->buf_alloc(request->payload_len);
   for (i = 0; i < request->payload_len; ++i) {
-    out[i] = ((const unsigned char*)request->payload)[request->payload_len - 1 - i];
+    out[i] =
+        ((const unsigned char*)request->payload)[request->payload_len - 1 - i];
   }
   g_host->reply(request->id, out, request->payload_len);
 }
@@ -128,8 +128,8 @@ int main(void) {
   call.payload_len = 2;
   CHECK(tether_submit_cq(runtime, &call, cq, 42, NULL) == TETHER_OK);
   while (count == 0) {
-    CHECK(tether_cq_poll(cq, completions, sizeof completions[0], 4,
-                         1000000000u, &count) == TETHER_OK);
+    CHECK(tether_cq_poll(cq, completions, sizeof completions[0], 4, 1000000000u,
+                         &count) == TETHER_OK);
   }
   CHECK(count == 1);
   CHECK(completions[0].user_data == 42);

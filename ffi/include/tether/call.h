@@ -121,13 +121,10 @@ TETHER_API tether_status tether_submit_cq(tether_runtime* runtime,
  * be NULL) receives one ticket per accepted call.
  * Errors: as tether_submit(); user_data and submitted_out must not be NULL.
  * Thread safety: any thread. Blocks: no. */
-TETHER_API tether_status tether_submit_batch(tether_runtime* runtime,
-                                             const tether_call* calls,
-                                             size_t count,
-                                             tether_callback_fn callback,
-                                             const uint64_t* user_data,
-                                             uint64_t* tickets_out,
-                                             size_t* submitted_out);
+TETHER_API tether_status tether_submit_batch(
+    tether_runtime* runtime, const tether_call* calls, size_t count,
+    tether_callback_fn callback, const uint64_t* user_data,
+    uint64_t* tickets_out, size_t* submitted_out);
 
 /* As tether_submit_batch(), completing into `cq` with tags[i]. */
 TETHER_API tether_status tether_submit_batch_cq(tether_runtime* runtime,

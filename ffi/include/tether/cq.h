@@ -53,8 +53,7 @@ TETHER_API tether_status tether_cq_reset_fd(tether_cq* cq);
  *   TETHER_E_BUSY). Blocks: up to timeout_ns, only when the queue is empty. */
 TETHER_API tether_status tether_cq_poll(tether_cq* cq, void* out,
                                         size_t elem_size, size_t max,
-                                        uint64_t timeout_ns,
-                                        size_t* count_out);
+                                        uint64_t timeout_ns, size_t* count_out);
 
 /* Stops intake: later tether_submit_cq() to this queue returns
  * TETHER_E_CLOSED. Calls already submitted still complete into it; once

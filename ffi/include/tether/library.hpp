@@ -116,14 +116,16 @@ class Lane {
  private:
   struct Work {
     template <class Fn>
-    Work(const Lane* owner, Fn&& fn) : lane(owner), body(std::forward<Fn>(fn)) {}
+    Work(const Lane* owner, Fn&& fn)
+        : lane(owner), body(std::forward<Fn>(fn)) {}
     static void run(void* arg, tether_status status) {
       Work* work = static_cast<Work*>(arg);
       if (status == TETHER_OK) {
         try {
           work->body();
         } catch (const std::exception& e) {
-          work->lane->log(3, std::string("exception in lane work: ") + e.what());
+          work->lane->log(3,
+                          std::string("exception in lane work: ") + e.what());
         } catch (...) {
           work->lane->log(3, "unknown exception in lane work");
         }
@@ -188,10 +190,13 @@ void lane_stop(void* lane_state) {
 // from Lane&, with void handle(const Request&).
 template <class State>
 const tether_library* library_table(const char* name) {
-  static const tether_library table = {
-      sizeof(tether_library), TETHER_LIBRARY_ABI_VERSION, 0, name,
-      &detail::lane_start<State>, &detail::handle<State>,
-      &detail::lane_stop<State>};
+  static const tether_library table = {sizeof(tether_library),
+                                       TETHER_LIBRARY_ABI_VERSION,
+                                       0,
+                                       name,
+                                       &detail::lane_start<State>,
+                                       &detail::handle<State>,
+                                       &detail::lane_stop<State>};
   return &table;
 }
 

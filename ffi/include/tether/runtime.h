@@ -16,16 +16,19 @@ extern "C" {
 /* Where a library's reply runs the host's callback or enters the completion
  * queue. Cancel, deadline and shutdown completions always run on the
  * delivery thread. */
-#define TETHER_DELIVER_ON_LANE ((int32_t)0)    /* lowest latency */
-#define TETHER_DELIVER_ON_THREAD ((int32_t)1)  /* slow callbacks never stall
-                                                  the library */
+#define TETHER_DELIVER_ON_LANE ((int32_t)0) /* lowest latency */
+#define TETHER_DELIVER_ON_THREAD             \
+  ((int32_t)1) /* slow callbacks never stall \
+                  the library */
 
 /* Shutdown modes. */
-#define TETHER_SHUTDOWN_DRAIN ((int32_t)0)  /* wait for in-flight calls up to
-                                               the timeout, then end the rest
-                                               with TETHER_E_CLOSED */
-#define TETHER_SHUTDOWN_CANCEL ((int32_t)1) /* end every pending call with
-                                               TETHER_E_CLOSED at once */
+#define TETHER_SHUTDOWN_DRAIN                    \
+  ((int32_t)0) /* wait for in-flight calls up to \
+                  the timeout, then end the rest \
+                  with TETHER_E_CLOSED */
+#define TETHER_SHUTDOWN_CANCEL                \
+  ((int32_t)1) /* end every pending call with \
+                  TETHER_E_CLOSED at once */
 
 struct tether_runtime_config {
   size_t struct_size;
@@ -113,7 +116,8 @@ TETHER_API tether_status tether_runtime_shutdown(tether_runtime* runtime,
  *   TETHER_E_FORKED in a forked child (the handle is abandoned: its threads
  *   and locks belong to the parent).
  * Thread safety: any thread, once per handle. Blocks: as shutdown. */
-TETHER_API tether_status tether_runtime_destroy(TETHER_OWN tether_runtime* runtime);
+TETHER_API tether_status
+tether_runtime_destroy(TETHER_OWN tether_runtime* runtime);
 
 /* Number of lanes the runtime runs (0 when runtime is NULL).
  * Thread safety: any thread. Blocks: no. */

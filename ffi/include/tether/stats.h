@@ -11,17 +11,17 @@ extern "C" {
 
 struct tether_stats {
   size_t struct_size;
-  uint64_t submitted;          /* calls accepted */
-  uint64_t rejected_busy;      /* submits refused with TETHER_E_BUSY */
-  uint64_t completed_ok;       /* delivered with TETHER_OK */
-  uint64_t completed_library;  /* ... TETHER_E_LIBRARY */
-  uint64_t completed_cancelled;/* ... TETHER_E_CANCELLED */
-  uint64_t completed_deadline; /* ... TETHER_E_DEADLINE */
-  uint64_t completed_closed;   /* ... TETHER_E_CLOSED */
-  uint64_t in_flight;          /* accepted, slot not yet released */
-  uint64_t bytes_in_flight;    /* payload bytes of those calls */
-  uint64_t late_replies;       /* replies after the call had ended */
-  uint64_t callback_exceptions;/* exceptions thrown by host callbacks */
+  uint64_t submitted;           /* calls accepted */
+  uint64_t rejected_busy;       /* submits refused with TETHER_E_BUSY */
+  uint64_t completed_ok;        /* delivered with TETHER_OK */
+  uint64_t completed_library;   /* ... TETHER_E_LIBRARY */
+  uint64_t completed_cancelled; /* ... TETHER_E_CANCELLED */
+  uint64_t completed_deadline;  /* ... TETHER_E_DEADLINE */
+  uint64_t completed_closed;    /* ... TETHER_E_CLOSED */
+  uint64_t in_flight;           /* accepted, slot not yet released */
+  uint64_t bytes_in_flight;     /* payload bytes of those calls */
+  uint64_t late_replies;        /* replies after the call had ended */
+  uint64_t callback_exceptions; /* exceptions thrown by host callbacks */
   uint32_t lanes;
   uint32_t reserved0;
   /* END OF VERSION 1 */

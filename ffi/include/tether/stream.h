@@ -18,8 +18,8 @@ extern "C" {
  *   TETHER_E_NO_MEMORY.
  * Thread safety: any thread. Blocks: briefly, on a lock shared with
  *   shutdown. */
-TETHER_API tether_status tether_stream_open(tether_runtime* runtime,
-                                            TETHER_OWN tether_stream** stream_out);
+TETHER_API tether_status tether_stream_open(
+    tether_runtime* runtime, TETHER_OWN tether_stream** stream_out);
 
 /* As tether_submit(), through the stream: calls with the same key run in
  * the order they were submitted through this stream.

@@ -9,16 +9,16 @@
 #ifndef TETHER_TETHER_H
 #define TETHER_TETHER_H
 
-#include "tether/types.h"
-#include "tether/status.h"
-#include "tether/version.h"
 #include "tether/buffer.h"
-#include "tether/log.h"
-#include "tether/runtime.h"
 #include "tether/call.h"
 #include "tether/cq.h"
-#include "tether/stream.h"
-#include "tether/stats.h"
 #include "tether/crash.h"
+#include "tether/log.h"
+#include "tether/runtime.h"
+#include "tether/stats.h"
+#include "tether/status.h"
+#include "tether/stream.h"
+#include "tether/types.h"
+#include "tether/version.h"
 
 #endif /* TETHER_TETHER_H */

@@ -14,7 +14,7 @@ extern "C" {
 #define TETHER_VERSION_PATCH 0
 #define TETHER_VERSION_STRING "0.1.0"
 /* major * 1000000 + minor * 1000 + patch */
-#define TETHER_VERSION_NUMBER                                   \
+#define TETHER_VERSION_NUMBER                                     \
   (TETHER_VERSION_MAJOR * 1000000 + TETHER_VERSION_MINOR * 1000 + \
    TETHER_VERSION_PATCH)
 

@@ -1,12 +1,12 @@
 #include "slots/slot_pool.h"
 
-#include "tether/status.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
 #include <vector>
+
+#include "tether/status.h"
 
 namespace tether {
 namespace {
