@@ -15,10 +15,12 @@
 namespace tether {
 
 Status CompletionQueue::create(uint64_t runtime_id, uint32_t producers,
+                               std::shared_ptr<std::atomic<uint64_t>> taken,
                                CompletionQueue** out) {
   int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (fd < 0) return Status::kNoMemory;
-  auto* queue = new (std::nothrow) CompletionQueue(runtime_id, fd, producers);
+  auto* queue = new (std::nothrow)
+      CompletionQueue(runtime_id, fd, producers, std::move(taken));
   if (queue == nullptr) {
     ::close(fd);
     return Status::kNoMemory;
@@ -28,18 +30,25 @@ Status CompletionQueue::create(uint64_t runtime_id, uint32_t producers,
 }
 
 CompletionQueue::CompletionQueue(uint64_t runtime_id, int fd,
-                                 uint32_t producers)
-    : runtime_id_(runtime_id), fd_(fd), consumer_(queue_) {
+                                 uint32_t producers,
+                                 std::shared_ptr<std::atomic<uint64_t>> taken)
+    : runtime_id_(runtime_id),
+      fd_(fd),
+      consumer_(queue_),
+      taken_(std::move(taken)) {
   producers_.reserve(producers);
   for (uint32_t i = 0; i < producers; ++i) producers_.emplace_back(queue_);
 }
 
 CompletionQueue::~CompletionQueue() {
   tether_completion completion;
+  uint64_t discarded = 0;
   while (queue_.try_dequeue(completion)) {
     buffers::release(completion.result);
     buffers::release(completion.error);
+    ++discarded;
   }
+  taken_->fetch_add(discarded, std::memory_order_relaxed);
   ::close(fd_);
 }
 
@@ -73,6 +82,7 @@ void CompletionQueue::push(uint32_t producer,
     // Nobody will poll it (or memory ran out): tether frees what it owned.
     buffers::release(completion.result);
     buffers::release(completion.error);
+    taken_->fetch_add(1, std::memory_order_relaxed);
   }
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (armed_.load(std::memory_order_relaxed) &&
@@ -133,6 +143,7 @@ Status CompletionQueue::poll(void* out, std::size_t elem_size, std::size_t max,
     taken += take(bytes, elem_size, max);
   }
   *count = taken;
+  if (taken != 0) taken_->fetch_add(taken, std::memory_order_relaxed);
   Status status = (taken == 0 && finished()) ? Status::kClosed : Status::kOk;
   polling_.store(false, std::memory_order_release);
   return status;

@@ -33,7 +33,10 @@ namespace tether {
 class CompletionQueue {
  public:
   // `producers`: how many producer ids push() will be called with.
+  // `taken` counts, for the runtime's stats, every completion that leaves
+  // the queue (polled, or freed unpolled).
   static Status create(uint64_t runtime_id, uint32_t producers,
+                       std::shared_ptr<std::atomic<uint64_t>> taken,
                        CompletionQueue** out);
   CompletionQueue(const CompletionQueue&) = delete;
   CompletionQueue& operator=(const CompletionQueue&) = delete;
@@ -59,7 +62,8 @@ class CompletionQueue {
   std::size_t backlog() const { return queue_.size_approx(); }
 
  private:
-  CompletionQueue(uint64_t runtime_id, int fd, uint32_t producers);
+  CompletionQueue(uint64_t runtime_id, int fd, uint32_t producers,
+                  std::shared_ptr<std::atomic<uint64_t>> taken);
   ~CompletionQueue();
   std::size_t take(unsigned char* out, std::size_t elem_size, std::size_t max);
   bool finished() const;
@@ -77,6 +81,7 @@ class CompletionQueue {
   std::atomic<bool> destroyed_{false};
   std::atomic<uint64_t> pending_calls_{0};
   std::atomic<uint64_t> references_{1};
+  const std::shared_ptr<std::atomic<uint64_t>> taken_;
 };
 
 }  // namespace tether

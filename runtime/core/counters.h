@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "base/cpu.h"
+#include "stats/latency_histogram.h"
 #include "tether/status.h"
 
 namespace tether {
@@ -18,6 +19,8 @@ struct alignas(kCacheLine) CompletionCounters {
   std::atomic<uint64_t> deadline{0};
   std::atomic<uint64_t> closed{0};
   std::atomic<uint64_t> callback_exceptions{0};
+  std::atomic<uint64_t> pushed_to_queues{0};  // completions into a cq
+  LatencyHistogram latency;                   // submit to completion
 
   // Single writer: a plain load and store, no read-modify-write.
   static void bump(std::atomic<uint64_t>& counter) {

@@ -1,5 +1,8 @@
 #include "core/runtime.h"
 
+#include <array>
+
+#include "buffers/buffer_allocator.h"
 #include "core/fork_guard.h"
 #include "delivery/delivery_thread.h"
 #include "lanes/lane.h"
@@ -74,7 +77,9 @@ void Runtime::stats(tether_stats* out) const {
   stats.struct_size = sizeof stats;
   stats.submitted = ports_.submitted();
   stats.rejected_busy = rejected_busy_.load(std::memory_order_relaxed);
-  auto add = [&stats](const CompletionCounters& counters) {
+  std::array<uint64_t, LatencyHistogram::kBuckets> latency{};
+  uint64_t pushed_to_queues = 0;
+  auto add = [&](const CompletionCounters& counters) {
     stats.completed_ok += counters.ok.load(std::memory_order_relaxed);
     stats.completed_library += counters.library.load(std::memory_order_relaxed);
     stats.completed_cancelled +=
@@ -84,14 +89,37 @@ void Runtime::stats(tether_stats* out) const {
     stats.completed_closed += counters.closed.load(std::memory_order_relaxed);
     stats.callback_exceptions +=
         counters.callback_exceptions.load(std::memory_order_relaxed);
+    pushed_to_queues +=
+        counters.pushed_to_queues.load(std::memory_order_relaxed);
+    counters.latency.add_to(latency);
   };
-  for (const auto& lane : lanes_) add(lane->counters());
+  for (const auto& lane : lanes_) {
+    add(lane->counters());
+    stats.queue_depth += lane->queue_depth();
+  }
   add(delivery_->counters());
+  stats.queue_depth += queues_.shared.size_approx();
+  uint64_t taken = cq_taken_->load(std::memory_order_relaxed);
+  stats.cq_backlog = pushed_to_queues > taken ? pushed_to_queues - taken : 0;
   int64_t in_flight = in_flight_.load(std::memory_order_acquire);
   stats.in_flight = in_flight > 0 ? static_cast<uint64_t>(in_flight) : 0;
   stats.bytes_in_flight = bytes_in_flight_.load(std::memory_order_relaxed);
   stats.late_replies = late_replies_.load(std::memory_order_relaxed);
   stats.lanes = options_.lanes;
+  buffers::live_totals(&stats.buffers_live, &stats.buffer_bytes_live);
+  stats.latency_p50_ns = LatencyHistogram::percentile(latency, 0.50);
+  stats.latency_p99_ns = LatencyHistogram::percentile(latency, 0.99);
+  stats.latency_p999_ns = LatencyHistogram::percentile(latency, 0.999);
+  *out = stats;
+}
+
+void Runtime::lane_stats(uint32_t lane, tether_lane_stats* out) const {
+  tether_lane_stats stats{};
+  stats.struct_size = sizeof stats;
+  stats.lane = lane;
+  stats.queue_depth = lanes_[lane]->queue_depth();
+  stats.handled = lanes_[lane]->handled();
+  stats.parks = lanes_[lane]->parks();
   *out = stats;
 }
 

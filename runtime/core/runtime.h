@@ -71,6 +71,13 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   Status cancel(uint64_t ticket_value);
   Status shutdown(int32_t mode, uint64_t timeout_ns);
   void stats(tether_stats* out) const;
+  // REQUIRES: lane < lane_count().
+  void lane_stats(uint32_t lane, tether_lane_stats* out) const;
+  // Completion queues of this runtime add what their consumers take here,
+  // so the backlog is pushes (counted by the pushing threads) minus takes.
+  const std::shared_ptr<std::atomic<uint64_t>>& cq_taken() const {
+    return cq_taken_;
+  }
 
   ProducerPort* open_stream_port() { return ports_.open_stream_port(); }
   void close_stream_port(ProducerPort* port) { ports_.close_stream_port(port); }
@@ -152,6 +159,8 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   alignas(kCacheLine) std::atomic<uint64_t> rejected_busy_{0};
   std::atomic<uint64_t> late_replies_{0};
   std::atomic<uint32_t> next_shared_wake_{0};
+  std::shared_ptr<std::atomic<uint64_t>> cq_taken_ =
+      std::make_shared<std::atomic<uint64_t>>(0);
 
   std::mutex shutdown_mutex_;
   bool shut_down_ = false;  // GUARDED_BY(shutdown_mutex_)

@@ -255,11 +255,13 @@ void Runtime::deliver(Slot* slot, CompletionCounters& counters,
   }
   const CompletionTarget target = slot->target;
   counters.count(status);
+  counters.latency.record(completion.latency_ns);
   // Let go first: the credit is free again before the callback runs, so a
   // callback may submit the next call even at a limit of one.
   let_go(slot, slot_word::kDelivered);
 
   if (target.callback == nullptr) {
+    CompletionCounters::bump(counters.pushed_to_queues);
     target.cq->push(producer, completion);
     return;
   }

@@ -140,6 +140,7 @@ void Lane::run() {
       loop_.cancel_park();
       continue;
     }
+    CompletionCounters::bump(parks_);
     loop_.park();
     deliver_deferred();
     idle_since = 0;
@@ -168,6 +169,7 @@ void Lane::run_request(Slot* slot) {
     return;
   }
   slot->ran_on_lane.store(index_, std::memory_order_relaxed);
+  CompletionCounters::bump(handled_);
   tether_request request{};
   request.struct_size = sizeof request;
   request.id = ticket::make(slot_word::generation(word), slot->index);
@@ -208,6 +210,10 @@ void Lane::deliver_deferred() {
 void Lane::hand_to_delivery(Slot* slot) {
   runtime_.queues().delivery.enqueue(delivery_producer_, slot);
   runtime_.delivery().wake_if_parked();
+}
+
+std::size_t Lane::queue_depth() const {
+  return runtime_.queues().lanes[index_]->size_approx();
 }
 
 bool Lane::queues_look_empty() const {

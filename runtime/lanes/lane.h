@@ -53,6 +53,10 @@ class Lane : public tether_lane {
   uint32_t index() const { return index_; }
   Runtime& runtime() { return runtime_; }
   CompletionCounters& counters() { return counters_; }
+  const CompletionCounters& counters() const { return counters_; }
+  uint64_t handled() const { return handled_.load(std::memory_order_relaxed); }
+  uint64_t parks() const { return parks_.load(std::memory_order_relaxed); }
+  std::size_t queue_depth() const;
 
   // Lane thread: the lane running on this thread, or nullptr.
   static Lane* current();
@@ -82,6 +86,8 @@ class Lane : public tether_lane {
   std::vector<Slot*> deferred_;
   void* library_state_ = nullptr;
   std::atomic<bool> stop_requested_{false};
+  std::atomic<uint64_t> handled_{0};  // single writer: the lane
+  std::atomic<uint64_t> parks_{0};    // single writer: the lane
   std::thread thread_;
 
   // Start handshake (lane_start result), guarded by start_mutex_.

@@ -144,6 +144,24 @@ int main(void) {
   CHECK(tether_runtime_stats(runtime, &stats) == TETHER_OK);
   CHECK(stats.in_flight == 0);
   CHECK(stats.completed_ok == 2 && stats.completed_library == 1);
+  CHECK(stats.latency_p50_ns > 0);
+  CHECK(stats.latency_p999_ns >= stats.latency_p50_ns);
+  CHECK(stats.cq_backlog == 0);
+  CHECK(stats.queue_depth == 0);
+  {
+    uint64_t handled = 0;
+    uint32_t lane;
+    tether_lane_stats lane_stats;
+    tether_lane_stats_init(&lane_stats);
+    for (lane = 0; lane < 2; ++lane) {
+      CHECK(tether_runtime_lane_stats(runtime, lane, &lane_stats) == TETHER_OK);
+      CHECK(lane_stats.lane == lane);
+      handled += lane_stats.handled;
+    }
+    CHECK(handled == 3);
+    CHECK(tether_runtime_lane_stats(runtime, 2, &lane_stats) ==
+          TETHER_E_INVALID_ARG);
+  }
   tether_cq_destroy(cq);
   CHECK(tether_runtime_destroy(runtime) == TETHER_OK);
   CHECK(tether_runtime_destroy(NULL) == TETHER_OK);

@@ -24,6 +24,28 @@ struct tether_stats {
   uint64_t callback_exceptions; /* exceptions thrown by host callbacks */
   uint32_t lanes;
   uint32_t reserved0;
+  uint64_t queue_depth;        /* requests waiting in lane and shared queues */
+  uint64_t cq_backlog;         /* completions in this runtime's completion
+                                  queues, not yet polled */
+  uint64_t buffers_live;       /* tether buffers alive, process-wide */
+  uint64_t buffer_bytes_live;  /* their bytes */
+  /* Submit-to-completion latency of delivered calls, in nanoseconds, from a
+   * log-bucket histogram (4 buckets per power of two: each figure is the
+   * upper bound of its bucket, at most 19% above the true value). */
+  uint64_t latency_p50_ns;
+  uint64_t latency_p99_ns;
+  uint64_t latency_p999_ns;
+  /* END OF VERSION 1 */
+};
+
+/* One lane's view, from tether_runtime_lane_stats(). */
+struct tether_lane_stats {
+  size_t struct_size;
+  uint32_t lane;
+  uint32_t reserved0;
+  uint64_t queue_depth;   /* requests waiting in this lane's own queue */
+  uint64_t handled;       /* requests whose handler ran on this lane */
+  uint64_t parks;         /* times the lane went to sleep when idle */
   /* END OF VERSION 1 */
 };
 
@@ -37,6 +59,17 @@ TETHER_API void tether_stats_init(tether_stats* stats);
  *   atomic snapshot. Blocks: no. */
 TETHER_API tether_status tether_runtime_stats(const tether_runtime* runtime,
                                               tether_stats* stats);
+
+/* Sets struct_size; call before tether_runtime_lane_stats().
+ * Thread safety: any thread. Blocks: no. */
+TETHER_API void tether_lane_stats_init(tether_lane_stats* stats);
+
+/* Fills `stats` for lane `lane` (0-based).
+ * Errors: TETHER_E_INVALID_ARG (NULL, struct_size too small, lane out of
+ *   range).
+ * Thread safety: any thread. Blocks: no. */
+TETHER_API tether_status tether_runtime_lane_stats(
+    const tether_runtime* runtime, uint32_t lane, tether_lane_stats* stats);
 
 #ifdef __cplusplus
 }

@@ -54,6 +54,7 @@ typedef struct tether_runtime_config tether_runtime_config;
 typedef struct tether_call tether_call;
 typedef struct tether_completion tether_completion;
 typedef struct tether_stats tether_stats;
+typedef struct tether_lane_stats tether_lane_stats;
 typedef struct tether_request tether_request;
 typedef struct tether_host_api tether_host_api;
 typedef struct tether_library tether_library;

@@ -26,13 +26,15 @@ tether_completion completion_with_tag(uint64_t tag) {
 class CompletionQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(CompletionQueue::create(1, 2, &queue_), Status::kOk);
+    ASSERT_EQ(CompletionQueue::create(1, 2, taken_, &queue_), Status::kOk);
   }
   void TearDown() override { queue_->destroy(); }
   void push(uint64_t tag) {
     ASSERT_EQ(queue_->begin_call(), Status::kOk);
     queue_->push(0, completion_with_tag(tag));
   }
+  std::shared_ptr<std::atomic<uint64_t>> taken_ =
+      std::make_shared<std::atomic<uint64_t>>(0);
   CompletionQueue* queue_ = nullptr;
 };
 
@@ -58,6 +60,7 @@ TEST_F(CompletionQueueTest, PollKeepsEachProducersOrder) {
   std::size_t count = 0;
   ASSERT_EQ(queue_->poll(out, sizeof out[0], 10, 0, &count), Status::kOk);
   ASSERT_EQ(count, 10u);
+  EXPECT_EQ(taken_->load(), 10u);  // what the runtime's backlog subtracts
   for (uint64_t tag = 0; tag < 10; ++tag) EXPECT_EQ(out[tag].user_data, tag);
 }
 
@@ -93,7 +96,8 @@ TEST_F(CompletionQueueTest, ShutdownRefusesNewCallsAndClosesWhenDrained) {
 
 TEST(CompletionQueueLifetimeTest, DestroyFreesQueuedResults) {
   CompletionQueue* queue = nullptr;
-  ASSERT_EQ(CompletionQueue::create(1, 1, &queue), Status::kOk);
+  auto taken = std::make_shared<std::atomic<uint64_t>>(0);
+  ASSERT_EQ(CompletionQueue::create(1, 1, taken, &queue), Status::kOk);
   uint64_t before = 0;
   buffers::live_totals(&before, nullptr);
   ASSERT_EQ(queue->begin_call(), Status::kOk);
@@ -104,6 +108,7 @@ TEST(CompletionQueueLifetimeTest, DestroyFreesQueuedResults) {
   uint64_t after = 0;
   buffers::live_totals(&after, nullptr);
   EXPECT_EQ(after, before);
+  EXPECT_EQ(taken->load(), 1u);  // freed unpolled: no longer a backlog
 }
 
 }  // namespace
