@@ -20,7 +20,8 @@ TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
     tether::CompletionQueue* queue = nullptr;
     // Producers: each lane, then the delivery thread.
     tether::Status status = tether::CompletionQueue::create(
-        rt.id(), rt.lane_count() + 1, rt.cq_taken(), &queue);
+        rt.id(), rt.lane_count() + 1, rt.cq_taken(),
+        rt.options().growth_threshold, &queue);
     if (status != tether::Status::kOk) return status;
     *cq_out = new tether_cq{queue};
     return tether::Status::kOk;

@@ -65,6 +65,7 @@ Status read_config(const tether_runtime_config* config,
   options->max_payload_bytes = config->max_payload_bytes;
   options->spin_ns = config->spin_ns;
   options->library_data = config->library_data;
+  options->growth_threshold = config->growth_threshold;
   return Status::kOk;
 }
 
@@ -118,6 +119,7 @@ TETHER_API void tether_runtime_config_init(tether_runtime_config* config) {
   config->max_payload_bytes = defaults.max_payload_bytes;
   config->spin_ns = defaults.spin_ns;
   config->library_data = nullptr;
+  config->growth_threshold = defaults.growth_threshold;
 }
 
 TETHER_API tether_status tether_runtime_open(

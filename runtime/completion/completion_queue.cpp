@@ -16,11 +16,12 @@ namespace tether {
 
 Status CompletionQueue::create(uint64_t runtime_id, uint32_t producers,
                                std::shared_ptr<std::atomic<uint64_t>> taken,
+                               uint64_t growth_threshold,
                                CompletionQueue** out) {
   int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (fd < 0) return Status::kNoMemory;
-  auto* queue = new (std::nothrow)
-      CompletionQueue(runtime_id, fd, producers, std::move(taken));
+  auto* queue = new (std::nothrow) CompletionQueue(
+      runtime_id, fd, producers, std::move(taken), growth_threshold);
   if (queue == nullptr) {
     ::close(fd);
     return Status::kNoMemory;
@@ -31,11 +32,15 @@ Status CompletionQueue::create(uint64_t runtime_id, uint32_t producers,
 
 CompletionQueue::CompletionQueue(uint64_t runtime_id, int fd,
                                  uint32_t producers,
-                                 std::shared_ptr<std::atomic<uint64_t>> taken)
+                                 std::shared_ptr<std::atomic<uint64_t>> taken,
+                                 uint64_t growth_threshold)
     : runtime_id_(runtime_id),
       fd_(fd),
       consumer_(queue_),
-      taken_(std::move(taken)) {
+      taken_(std::move(taken)),
+      backlog_watch_("backlog of completion queue (fd " + std::to_string(fd) +
+                         "): completions pushed and never polled",
+                     growth_threshold) {
   producers_.reserve(producers);
   for (uint32_t i = 0; i < producers; ++i) producers_.emplace_back(queue_);
 }
@@ -77,8 +82,11 @@ void CompletionQueue::abandon_call() {
 
 void CompletionQueue::push(uint32_t producer,
                            const tether_completion& completion) {
-  if (destroyed_.load(std::memory_order_acquire) ||
-      !queue_.enqueue(producers_[producer], completion)) {
+  if (!destroyed_.load(std::memory_order_acquire) &&
+      queue_.enqueue(producers_[producer], completion)) {
+    backlog_watch_.observe(static_cast<uint64_t>(
+        backlog_.fetch_add(1, std::memory_order_relaxed) + 1));
+  } else {
     // Nobody will poll it (or memory ran out): tether frees what it owned.
     buffers::release(completion.result);
     buffers::release(completion.error);
@@ -143,7 +151,13 @@ Status CompletionQueue::poll(void* out, std::size_t elem_size, std::size_t max,
     taken += take(bytes, elem_size, max);
   }
   *count = taken;
-  if (taken != 0) taken_->fetch_add(taken, std::memory_order_relaxed);
+  if (taken != 0) {
+    taken_->fetch_add(taken, std::memory_order_relaxed);
+    backlog_watch_.observe(static_cast<uint64_t>(
+        std::max<int64_t>(0, backlog_.fetch_sub(static_cast<int64_t>(taken),
+                                                std::memory_order_relaxed) -
+                                 static_cast<int64_t>(taken))));
+  }
   Status status = (taken == 0 && finished()) ? Status::kClosed : Status::kOk;
   polling_.store(false, std::memory_order_release);
   return status;

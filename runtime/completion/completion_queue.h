@@ -27,6 +27,7 @@
 #include "base/cpu.h"
 #include "base/status.h"
 #include "tether/call.h"
+#include "watch/growth_watch.h"
 
 namespace tether {
 
@@ -35,9 +36,11 @@ class CompletionQueue {
   // `producers`: how many producer ids push() will be called with.
   // `taken` counts, for the runtime's stats, every completion that leaves
   // the queue (polled, or freed unpolled).
+  // `growth_threshold` arms the growth watch on the backlog (completions
+  // pushed and not yet polled), as in tether_runtime_config.
   static Status create(uint64_t runtime_id, uint32_t producers,
                        std::shared_ptr<std::atomic<uint64_t>> taken,
-                       CompletionQueue** out);
+                       uint64_t growth_threshold, CompletionQueue** out);
   CompletionQueue(const CompletionQueue&) = delete;
   CompletionQueue& operator=(const CompletionQueue&) = delete;
 
@@ -63,7 +66,8 @@ class CompletionQueue {
 
  private:
   CompletionQueue(uint64_t runtime_id, int fd, uint32_t producers,
-                  std::shared_ptr<std::atomic<uint64_t>> taken);
+                  std::shared_ptr<std::atomic<uint64_t>> taken,
+                  uint64_t growth_threshold);
   ~CompletionQueue();
   std::size_t take(unsigned char* out, std::size_t elem_size, std::size_t max);
   bool finished() const;
@@ -82,6 +86,8 @@ class CompletionQueue {
   std::atomic<uint64_t> pending_calls_{0};
   std::atomic<uint64_t> references_{1};
   const std::shared_ptr<std::atomic<uint64_t>> taken_;
+  alignas(kCacheLine) std::atomic<int64_t> backlog_{0};
+  GrowthWatch backlog_watch_;
 };
 
 }  // namespace tether

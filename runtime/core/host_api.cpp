@@ -92,6 +92,42 @@ tether_status timer_start(tether_lane* raw_lane, uint64_t delay_ns,
   }
 }
 
+tether_status gauge_register(tether_lane* raw_lane, const char* name,
+                             uint32_t* gauge_out) {
+  if (raw_lane == nullptr || name == nullptr || gauge_out == nullptr) {
+    TETHER_LOG_WARNING("gauge_register: NULL argument");
+    return TETHER_E_INVALID_ARG;
+  }
+  auto* lane = static_cast<Lane*>(raw_lane);
+  if (Lane::current() != lane) {
+    TETHER_LOG_WARNING("gauge_register: called off lane %u", lane->index());
+    return TETHER_E_WRONG_THREAD;
+  }
+  try {
+    return to_c(lane->register_gauge(name, gauge_out));
+  } catch (...) {
+    return TETHER_E_NO_MEMORY;
+  }
+}
+
+tether_status gauge_set(tether_lane* raw_lane, uint32_t gauge, uint64_t value) {
+  if (raw_lane == nullptr) {
+    TETHER_LOG_WARNING("gauge_set: NULL lane");
+    return TETHER_E_INVALID_ARG;
+  }
+  auto* lane = static_cast<Lane*>(raw_lane);
+  if (Lane::current() != lane) {
+    TETHER_LOG_WARNING("gauge_set: called off lane %u", lane->index());
+    return TETHER_E_WRONG_THREAD;
+  }
+  tether_status status = to_c(lane->set_gauge(gauge, value));
+  if (status != TETHER_OK) {
+    TETHER_LOG_WARNING("gauge_set: lane %u has no gauge %u", lane->index(),
+                       gauge);
+  }
+  return status;
+}
+
 void log_line(int32_t level, const char* message) {
   if (level < TETHER_LOG_DEBUG) level = TETHER_LOG_DEBUG;
   if (level > TETHER_LOG_ERROR) level = TETHER_LOG_ERROR;
@@ -108,7 +144,9 @@ const tether_host_api kHostApi = {sizeof(tether_host_api),
                                   &is_cancelled,
                                   &post,
                                   &timer_start,
-                                  &log_line};
+                                  &log_line,
+                                  &gauge_register,
+                                  &gauge_set};
 
 }  // namespace
 

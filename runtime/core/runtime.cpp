@@ -35,7 +35,10 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
       options_(options),
       queues_(options.lanes),
       slots_(options.max_calls_in_flight),
-      ports_(queues_, kPooledPorts) {}
+      ports_(queues_, kPooledPorts),
+      in_flight_watch_(
+          "calls in flight on the runtime of library '" + library_.name + "'",
+          options.growth_threshold) {}
 
 Runtime::~Runtime() {
   if (forked()) return;  // the threads belong to the parent

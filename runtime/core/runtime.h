@@ -30,6 +30,7 @@
 #include "tether/call.h"
 #include "tether/runtime.h"
 #include "tether/stats.h"
+#include "watch/growth_watch.h"
 
 namespace tether {
 
@@ -46,6 +47,7 @@ struct RuntimeOptions {
   uint64_t max_payload_bytes = uint64_t{64} << 20;
   uint64_t spin_ns = 20'000;
   void* library_data = nullptr;
+  uint64_t growth_threshold = 4096;
 };
 
 class Runtime : public std::enable_shared_from_this<Runtime> {
@@ -155,6 +157,7 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
 
   alignas(kCacheLine) std::atomic<bool> closed_{false};
   alignas(kCacheLine) std::atomic<int64_t> in_flight_{0};
+  GrowthWatch in_flight_watch_;
   alignas(kCacheLine) std::atomic<uint64_t> bytes_in_flight_{0};
   alignas(kCacheLine) std::atomic<uint64_t> rejected_busy_{0};
   std::atomic<uint64_t> late_replies_{0};

@@ -158,7 +158,9 @@ Status Runtime::publish(ProducerPort& port, Slot* slot, uint64_t* ticket_out,
   // nothing below reads it.
   const uint32_t lane = slot->lane;
   const uint64_t deadline = slot->deadline_ns;
-  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  in_flight_watch_.observe(static_cast<uint64_t>(in_flight_.fetch_add(
+                               1, std::memory_order_relaxed)) +
+                           1);
   slot->word.store(slot_word::make(generation, 0, 0),
                    std::memory_order_release);
   bool queued = lane == kNoLane

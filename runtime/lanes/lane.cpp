@@ -45,7 +45,9 @@ Lane::Lane(Runtime& runtime, uint32_t index)
       index_(index),
       own_consumer_(*runtime.queues().lanes[index]),
       shared_consumer_(runtime.queues().shared),
-      delivery_producer_(runtime.queues().delivery) {
+      delivery_producer_(runtime.queues().delivery),
+      depth_watch_("queue depth of lane " + std::to_string(index),
+                   runtime.options().growth_threshold) {
   deferred_.reserve(kBatch);
 }
 
@@ -154,6 +156,8 @@ std::size_t Lane::drain_once() {
       own_consumer_, batch, kBatch);
   for (std::size_t i = 0; i < own; ++i) run_request(batch[i]);
   deliver_deferred();
+  // A full batch means a backlog: only then is the depth worth measuring.
+  if (own == kBatch) depth_watch_.observe(queue_depth());
   std::size_t shared = runtime_.queues().shared.try_dequeue_bulk(
       shared_consumer_, batch, kBatch);
   for (std::size_t i = 0; i < shared; ++i) run_request(batch[i]);
@@ -210,6 +214,21 @@ void Lane::deliver_deferred() {
 void Lane::hand_to_delivery(Slot* slot) {
   runtime_.queues().delivery.enqueue(delivery_producer_, slot);
   runtime_.delivery().wake_if_parked();
+}
+
+Status Lane::register_gauge(const char* name, uint32_t* gauge_out) {
+  gauges_.emplace_back("gauge '" + std::string(name) + "' of library '" +
+                           runtime_.library().name + "' on lane " +
+                           std::to_string(index_),
+                       runtime_.options().growth_threshold);
+  *gauge_out = static_cast<uint32_t>(gauges_.size() - 1);
+  return Status::kOk;
+}
+
+Status Lane::set_gauge(uint32_t gauge, uint64_t value) {
+  if (gauge >= gauges_.size()) return Status::kInvalidArg;
+  gauges_[gauge].watch.observe(value);
+  return Status::kOk;
 }
 
 std::size_t Lane::queue_depth() const {

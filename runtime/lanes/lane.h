@@ -17,6 +17,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,6 +27,7 @@
 #include "lanes/event_loop.h"
 #include "queues/queues.h"
 #include "tether/types.h"
+#include "watch/growth_watch.h"
 
 // The opaque type libraries see; a Lane is one.
 struct tether_lane {};
@@ -67,6 +69,11 @@ class Lane : public tether_lane {
   // Lane thread: hands a claimed reply to the delivery thread.
   void hand_to_delivery(Slot* slot);
 
+  // Lane thread: a library gauge (a VM's stack top, a cache's size), watched
+  // for growth like tether's own counters.
+  Status register_gauge(const char* name, uint32_t* gauge_out);
+  Status set_gauge(uint32_t gauge, uint64_t value);
+
  private:
   void run();
   bool start_library(std::string* error);
@@ -86,6 +93,13 @@ class Lane : public tether_lane {
   std::vector<Slot*> deferred_;
   void* library_state_ = nullptr;
   std::atomic<bool> stop_requested_{false};
+  struct Gauge {
+    Gauge(std::string what, uint64_t threshold)
+        : watch(std::move(what), threshold) {}
+    GrowthWatch watch;
+  };
+  GrowthWatch depth_watch_;
+  std::deque<Gauge> gauges_;  // lane thread; a deque keeps them in place
   std::atomic<uint64_t> handled_{0};  // single writer: the lane
   std::atomic<uint64_t> parks_{0};    // single writer: the lane
   std::thread thread_;

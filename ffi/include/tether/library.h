@@ -99,6 +99,21 @@ struct tether_host_api {
   /* Writes a line to the host's log sink (see tether/log.h) at `level`.
    * Thread safety: any thread. Blocks: no. */
   void (*log)(int32_t level, const char* message);
+
+  /* Registers a gauge on `lane`: a value the library owns that must not grow
+   * without bound (a VM's stack top, a cache's entry count). tether's growth
+   * watch logs it at each power-of-two boundary above the runtime's
+   * growth_threshold, naming the gauge, the library and the lane. `name` is
+   * copied. *gauge_out is the id to pass to gauge_set on the same lane.
+   * Errors: TETHER_E_INVALID_ARG (NULL argument); TETHER_E_WRONG_THREAD.
+   * Thread safety: lane only. Blocks: no. */
+  tether_status (*gauge_register)(tether_lane* lane, const char* name,
+                                  uint32_t* gauge_out);
+
+  /* Reports a gauge's current value. Cheap: a compare unless a boundary is
+   * crossed. Errors: TETHER_E_INVALID_ARG (unknown gauge or NULL lane);
+   * TETHER_E_WRONG_THREAD. Thread safety: lane only. Blocks: no. */
+  tether_status (*gauge_set)(tether_lane* lane, uint32_t gauge, uint64_t value);
   /* END OF VERSION 1 */
 };
 

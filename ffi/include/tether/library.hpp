@@ -25,6 +25,7 @@
 #include <exception>
 #include <functional>
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,6 +90,19 @@ class Lane {
   }
   void log(int32_t level, const std::string& message) const {
     api_->log(level, message.c_str());
+  }
+  tether_lane* handle() const { return lane_; }
+
+  // A gauge tether's growth watch keeps an eye on (a table's size, a VM's
+  // stack top). Lane only. Returns the id for set_gauge, or throws.
+  uint32_t register_gauge(const std::string& name) const {
+    uint32_t gauge = 0;
+    tether_status status = api_->gauge_register(lane_, name.c_str(), &gauge);
+    if (status != TETHER_OK) throw std::runtime_error("gauge_register failed");
+    return gauge;
+  }
+  tether_status set_gauge(uint32_t gauge, uint64_t value) const {
+    return api_->gauge_set(lane_, gauge, value);
   }
 
   // Runs fn() on this lane soon. Any thread. If the lane stops first, fn is

@@ -50,6 +50,12 @@ struct tether_runtime_config {
   uint64_t spin_ns;
   /* Opaque value handed to the library's lane_start. */
   void* library_data;
+  /* Growth watch: calls in flight, lane queue depths, completion-queue
+   * backlogs and library gauges are logged (WARN) once each time they reach
+   * a power-of-two boundary at or above this value; a boundary logs again
+   * only after the value fell to a quarter of it. Default 4096 (rounded up
+   * to a power of two); UINT64_MAX turns the watch off. */
+  uint64_t growth_threshold;
   /* END OF VERSION 1 */
 };
 

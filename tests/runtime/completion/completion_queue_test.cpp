@@ -26,7 +26,8 @@ tether_completion completion_with_tag(uint64_t tag) {
 class CompletionQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(CompletionQueue::create(1, 2, taken_, &queue_), Status::kOk);
+    ASSERT_EQ(CompletionQueue::create(1, 2, taken_, 4096, &queue_),
+              Status::kOk);
   }
   void TearDown() override { queue_->destroy(); }
   void push(uint64_t tag) {
@@ -97,7 +98,7 @@ TEST_F(CompletionQueueTest, ShutdownRefusesNewCallsAndClosesWhenDrained) {
 TEST(CompletionQueueLifetimeTest, DestroyFreesQueuedResults) {
   CompletionQueue* queue = nullptr;
   auto taken = std::make_shared<std::atomic<uint64_t>>(0);
-  ASSERT_EQ(CompletionQueue::create(1, 1, taken, &queue), Status::kOk);
+  ASSERT_EQ(CompletionQueue::create(1, 1, taken, 4096, &queue), Status::kOk);
   uint64_t before = 0;
   buffers::live_totals(&before, nullptr);
   ASSERT_EQ(queue->begin_call(), Status::kOk);

@@ -1,0 +1,58 @@
+// Growth watch: the early warning for slow leaks (a queue nobody drains, a
+// table nobody clears). A watched value that reaches a power-of-two boundary
+// at or above the threshold is logged once for that boundary.
+//
+// Boundaries: T, 2T, 4T, ... where T is the threshold rounded up to a power
+// of two (default 4096). Reaching several at once logs the highest.
+// Hysteresis: a boundary B logs again only after the value has fallen to
+// B/4 or below. So a value pushed past 4096 and 8192 and then oscillating
+// around 8192 (anywhere above 2048) logs exactly twice: at 4096 and 8192.
+//
+// Thread-safe. observe() is one relaxed load and a compare unless a
+// boundary is crossed (then a lock, rarely).
+#ifndef TETHER_RUNTIME_WATCH_GROWTH_WATCH_H_
+#define TETHER_RUNTIME_WATCH_GROWTH_WATCH_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace tether {
+
+class GrowthWatch {
+ public:
+  static constexpr uint64_t kDefaultThreshold = 4096;
+
+  // `what` names the value in the log line ("calls in flight"); `threshold`
+  // 0 means the default, UINT64_MAX turns the watch off.
+  GrowthWatch(std::string what, uint64_t threshold);
+  GrowthWatch(const GrowthWatch&) = delete;
+  GrowthWatch& operator=(const GrowthWatch&) = delete;
+
+  void observe(uint64_t value) {
+    if (value >= next_.load(std::memory_order_relaxed) ||
+        value <= rearm_at_.load(std::memory_order_relaxed)) {
+      slow_path(value);
+    }
+  }
+
+  // The highest boundary logged and not re-armed since; 0 if none.
+  uint64_t last_logged() const;
+  const std::string& what() const { return what_; }
+
+ private:
+  void slow_path(uint64_t value);
+
+  const std::string what_;
+  const uint64_t threshold_;
+  std::atomic<uint64_t> next_;         // the boundary that logs next
+  std::atomic<uint64_t> rearm_at_{0};  // falling to this re-arms; 0: nothing to
+  mutable std::mutex mutex_;
+  uint64_t last_logged_ = 0;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace tether
+
+#endif  // TETHER_RUNTIME_WATCH_GROWTH_WATCH_H_

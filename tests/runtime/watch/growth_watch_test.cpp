@@ -1,0 +1,112 @@
+#include "watch/growth_watch.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "log/log.h"
+
+namespace tether {
+namespace {
+
+// Collects growth-watch log lines.
+class GrowthWatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    lines().clear();
+    log::set_sink(
+        [](uint64_t, int32_t, const char* message) {
+          std::string line(message);
+          if (line.find("growth watch:") != std::string::npos) {
+            lines().push_back(line);
+          }
+        },
+        0, TETHER_LOG_DEBUG);
+  }
+  void TearDown() override { log::set_sink(nullptr, 0, TETHER_LOG_WARN); }
+  static std::vector<std::string>& lines() {
+    static std::vector<std::string> collected;
+    return collected;
+  }
+};
+
+TEST_F(GrowthWatchTest, LogsEachBoundaryOnceWhileOscillatingAroundOne) {
+  GrowthWatch watch("test queue depth", 4096);
+  for (uint64_t value = 0; value <= 9000; value += 7) watch.observe(value);
+  // Oscillate around 8192, never below 2048 (a quarter of it).
+  for (int round = 0; round < 1000; ++round) {
+    watch.observe(round % 2 == 0 ? 7000 : 9000);
+    watch.observe(round % 3 == 0 ? 8191 : 8193);
+    watch.observe(2049);
+  }
+  ASSERT_EQ(lines().size(), 2u);
+  EXPECT_NE(lines()[0].find("test queue depth reached 4096"), std::string::npos)
+      << lines()[0];
+  EXPECT_NE(lines()[1].find("test queue depth reached 8192"), std::string::npos)
+      << lines()[1];
+}
+
+TEST_F(GrowthWatchTest, NothingBelowTheThreshold) {
+  GrowthWatch watch("small", 4096);
+  for (uint64_t value = 0; value < 4096; ++value) watch.observe(value);
+  EXPECT_TRUE(lines().empty());
+}
+
+TEST_F(GrowthWatchTest, AJumpLogsTheHighestBoundaryReached) {
+  GrowthWatch watch("jump", 4096);
+  watch.observe(20000);
+  ASSERT_EQ(lines().size(), 1u);
+  EXPECT_NE(lines()[0].find("reached 16384 (now 20000"), std::string::npos);
+  watch.observe(30000);  // still below 32768
+  EXPECT_EQ(lines().size(), 1u);
+  watch.observe(32768);
+  EXPECT_EQ(lines().size(), 2u);
+}
+
+TEST_F(GrowthWatchTest, FallingToAQuarterReArmsTheBoundary) {
+  GrowthWatch watch("rearm", 4096);
+  watch.observe(8192);  // logs 8192
+  watch.observe(2049);  // above a quarter: still armed off
+  watch.observe(8192);
+  EXPECT_EQ(lines().size(), 1u);
+  watch.observe(2048);  // a quarter: re-armed
+  watch.observe(8192);  // logs 4096 and 8192 again as the highest: one line
+  ASSERT_EQ(lines().size(), 2u);
+  EXPECT_NE(lines()[1].find("reached 8192"), std::string::npos);
+}
+
+TEST_F(GrowthWatchTest, ThresholdIsRoundedUpToAPowerOfTwo) {
+  GrowthWatch watch("rounded", 3000);
+  watch.observe(3000);
+  EXPECT_TRUE(lines().empty());
+  watch.observe(4096);
+  EXPECT_EQ(lines().size(), 1u);
+}
+
+TEST_F(GrowthWatchTest, DisabledWatchNeverLogs) {
+  GrowthWatch watch("off", UINT64_MAX);
+  watch.observe(UINT64_MAX);
+  EXPECT_TRUE(lines().empty());
+}
+
+TEST_F(GrowthWatchTest, ConcurrentObserversLogEachBoundaryOnce) {
+  // Four threads grow one counter and each reports what it saw, as
+  // submitters do with the calls in flight.
+  GrowthWatch watch("concurrent", 4096);
+  std::atomic<uint64_t> counter{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 17500; ++i) watch.observe(counter.fetch_add(1) + 1);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  // 4096, 8192, 16384, 32768, 65536.
+  EXPECT_EQ(lines().size(), 5u);
+}
+
+}  // namespace
+}  // namespace tether

@@ -1,0 +1,170 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tether/library.hpp"
+#include "tether/tether.h"
+
+namespace {
+
+constexpr uint32_t kSetGauge = 1;
+constexpr uint32_t kHold = 2;
+
+// Replies at once, except kHold (never, until shutdown). kSetGauge sets the
+// lane's "table size" gauge to the 8-byte value in the payload.
+struct WatchedLane {
+  explicit WatchedLane(tether::Lane& lane)
+      : lane(lane), gauge(lane.register_gauge("table size")) {}
+  void handle(const tether::Request& request) {
+    if (request.method() == kHold) return;
+    if (request.method() == kSetGauge) {
+      uint64_t value = 0;
+      std::memcpy(&value, request.payload().data(), sizeof value);
+      lane.set_gauge(gauge, value);
+    }
+    lane.reply(request, "");
+  }
+  tether::Lane& lane;
+  uint32_t gauge;
+};
+
+const tether_library* watched_library() {
+  return tether::library_table<WatchedLane>("watched");
+}
+
+class GrowthWatchApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    lines().clear();
+    tether_log_set_sink(
+        [](uint64_t, int32_t, const char* message) {
+          std::lock_guard<std::mutex> lock(mutex());
+          if (std::strstr(message, "growth watch:") != nullptr) {
+            lines().emplace_back(message);
+          }
+        },
+        0, TETHER_LOG_WARN);
+  }
+  void TearDown() override {
+    if (runtime_ != nullptr) {
+      EXPECT_EQ(tether_runtime_destroy(runtime_), TETHER_OK);
+    }
+    tether_log_set_sink(nullptr, 0, TETHER_LOG_WARN);
+  }
+  void open(uint64_t threshold, uint32_t max_calls) {
+    tether_runtime_config config;
+    tether_runtime_config_init(&config);
+    config.growth_threshold = threshold;
+    config.max_calls_in_flight = max_calls;
+    ASSERT_EQ(
+        tether_runtime_open(watched_library(), &config, &runtime_, nullptr),
+        TETHER_OK);
+  }
+  static std::vector<std::string>& lines() {
+    static std::vector<std::string> collected;
+    return collected;
+  }
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::vector<std::string> lines_with(const std::string& text) {
+    std::lock_guard<std::mutex> lock(mutex());
+    std::vector<std::string> found;
+    for (const auto& line : lines()) {
+      if (line.find(text) != std::string::npos) found.push_back(line);
+    }
+    return found;
+  }
+  uint64_t completed() {
+    tether_stats stats;
+    tether_stats_init(&stats);
+    tether_runtime_stats(runtime_, &stats);
+    return stats.completed_ok;
+  }
+  tether_runtime* runtime_ = nullptr;
+};
+
+TEST_F(GrowthWatchApiTest, UndrainedCompletionQueueIsNamedAtEachBoundary) {
+  open(4096, 16384);
+  tether_cq* cq = nullptr;
+  ASSERT_EQ(tether_cq_open(runtime_, &cq), TETHER_OK);
+  tether_call call;
+  tether_call_init(&call);
+  for (int i = 0; i < 9000; ++i) {
+    ASSERT_EQ(tether_submit_cq(runtime_, &call, cq, i, nullptr), TETHER_OK);
+  }
+  while (completed() < 9000) std::this_thread::yield();
+  auto found = lines_with("backlog of completion queue (fd " +
+                          std::to_string(tether_cq_fd(cq)) + ")");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_NE(found[0].find("reached 4096"), std::string::npos) << found[0];
+  EXPECT_NE(found[1].find("reached 8192"), std::string::npos) << found[1];
+
+  tether_stats stats;
+  tether_stats_init(&stats);
+  tether_runtime_stats(runtime_, &stats);
+  EXPECT_EQ(stats.cq_backlog, 9000u);
+  std::vector<tether_completion> out(1024);
+  size_t drained = 0, count = 0;
+  do {
+    ASSERT_EQ(
+        tether_cq_poll(cq, out.data(), sizeof out[0], out.size(), 0, &count),
+        TETHER_OK);
+    drained += count;
+  } while (count == out.size());
+  EXPECT_EQ(drained, 9000u);
+  tether_runtime_stats(runtime_, &stats);
+  EXPECT_EQ(stats.cq_backlog, 0u);
+  tether_cq_destroy(cq);
+}
+
+TEST_F(GrowthWatchApiTest, LibraryGaugeIsReportedAtEachBoundaryOnce) {
+  open(4096, 64);
+  std::atomic<int> done{0};
+  for (uint64_t value : {100ull, 5000ull, 9000ull, 8000ull, 9000ull, 8500ull}) {
+    tether_call call;
+    tether_call_init(&call);
+    call.method = kSetGauge;
+    call.payload = &value;
+    call.payload_len = sizeof value;
+    ASSERT_EQ(
+        tether_submit(
+            runtime_, &call,
+            [](tether_completion* c) {
+              reinterpret_cast<std::atomic<int>*>(c->user_data)->fetch_add(1);
+            },
+            reinterpret_cast<uint64_t>(&done), nullptr),
+        TETHER_OK);
+  }
+  while (done.load() < 6) std::this_thread::yield();
+  auto found = lines_with("gauge 'table size' of library 'watched' on lane 0");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_NE(found[0].find("reached 4096"), std::string::npos) << found[0];
+  EXPECT_NE(found[1].find("reached 8192"), std::string::npos) << found[1];
+}
+
+TEST_F(GrowthWatchApiTest, CallsPilingUpInFlightAreReported) {
+  open(64, 1024);
+  tether_call call;
+  tether_call_init(&call);
+  call.method = kHold;
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_EQ(tether_submit(
+                  runtime_, &call, [](tether_completion*) {}, 0, nullptr),
+              TETHER_OK);
+  }
+  auto found =
+      lines_with("calls in flight on the runtime of library 'watched'");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_NE(found[0].find("reached 64"), std::string::npos) << found[0];
+  EXPECT_NE(found[1].find("reached 128"), std::string::npos) << found[1];
+}
+
+}  // namespace
