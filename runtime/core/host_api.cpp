@@ -3,6 +3,7 @@
 #include "base/clock.h"
 #include "buffers/buffer_allocator.h"
 #include "core/runtime.h"
+#include "handles/handle_table.h"
 #include "lanes/lane.h"
 #include "log/log.h"
 
@@ -128,6 +129,32 @@ tether_status gauge_set(tether_lane* raw_lane, uint32_t gauge, uint64_t value) {
   return status;
 }
 
+tether_status handle_new(void* object, tether_handle_destroy_fn destroy,
+                         const char* type, uint64_t* handle_out) {
+  if (handle_out == nullptr) {
+    TETHER_LOG_WARNING("handle_new: handle_out is NULL");
+    return TETHER_E_INVALID_ARG;
+  }
+  return to_c(
+      HandleTable::process_wide().create(object, destroy, type, handle_out));
+}
+
+tether_status handle_get(uint64_t handle, void** object_out) {
+  if (object_out == nullptr) {
+    TETHER_LOG_WARNING("handle_get: object_out is NULL");
+    return TETHER_E_INVALID_ARG;
+  }
+  return to_c(HandleTable::process_wide().get(handle, object_out));
+}
+
+tether_status handle_retain(uint64_t handle) {
+  return to_c(HandleTable::process_wide().retain(handle));
+}
+
+tether_status handle_release(uint64_t handle) {
+  return to_c(HandleTable::process_wide().release(handle));
+}
+
 void log_line(int32_t level, const char* message) {
   if (level < TETHER_LOG_DEBUG) level = TETHER_LOG_DEBUG;
   if (level > TETHER_LOG_ERROR) level = TETHER_LOG_ERROR;
@@ -146,7 +173,11 @@ const tether_host_api kHostApi = {sizeof(tether_host_api),
                                   &timer_start,
                                   &log_line,
                                   &gauge_register,
-                                  &gauge_set};
+                                  &gauge_set,
+                                  &handle_new,
+                                  &handle_get,
+                                  &handle_retain,
+                                  &handle_release};
 
 }  // namespace
 

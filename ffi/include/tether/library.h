@@ -20,6 +20,7 @@
 #ifndef TETHER_LIBRARY_H
 #define TETHER_LIBRARY_H
 
+#include "tether/handle.h"
 #include "tether/types.h"
 
 #ifdef __cplusplus
@@ -114,6 +115,28 @@ struct tether_host_api {
    * crossed. Errors: TETHER_E_INVALID_ARG (unknown gauge or NULL lane);
    * TETHER_E_WRONG_THREAD. Thread safety: lane only. Blocks: no. */
   tether_status (*gauge_set)(tether_lane* lane, uint32_t gauge, uint64_t value);
+
+  /* Generational handles (tether/handle.h): hand `object` to hosts as
+   * *handle_out, holding one reference. `type` is a static string naming the
+   * kind of object in leak reports. `destroy` (may be NULL) runs when the
+   * last reference goes, on the releasing thread.
+   * Errors: TETHER_E_INVALID_ARG (NULL handle_out); TETHER_E_NO_MEMORY.
+   * Thread safety: any thread. Blocks: no. */
+  tether_status (*handle_new)(void* object, tether_handle_destroy_fn destroy,
+                              const char* type, uint64_t* handle_out);
+
+  /* Looks a handle up and takes a reference: the object cannot be destroyed
+   * until the matching handle_release. A handle whose last reference is
+   * being released concurrently gives TETHER_E_STALE_TICKET, never a freed
+   * object.
+   * Errors: TETHER_E_INVALID_ARG (NULL object_out); TETHER_E_STALE_TICKET.
+   * Thread safety: any thread. Blocks: no. */
+  tether_status (*handle_get)(uint64_t handle, void** object_out);
+
+  /* tether_handle_retain and tether_handle_release, reached without linking
+   * tether. */
+  tether_status (*handle_retain)(uint64_t handle);
+  tether_status (*handle_release)(uint64_t handle);
   /* END OF VERSION 1 */
 };
 

@@ -13,6 +13,7 @@
 #include "tether/call.h"
 #include "tether/cq.h"
 #include "tether/crash.h"
+#include "tether/handle.h"
 #include "tether/log.h"
 #include "tether/runtime.h"
 #include "tether/stats.h"

@@ -76,6 +76,10 @@ typedef void (*tether_log_fn)(uint64_t user_data, int32_t level,
  * be freed. */
 typedef void (*tether_lane_fn)(void* arg, tether_status status);
 
+/* Destroys a library object whose handle lost its last reference (see
+ * tether/handle.h). Runs on the thread that released it. */
+typedef void (*tether_handle_destroy_fn)(void* object);
+
 /* The entry point a library exports for tether_runtime_open_path(). */
 typedef const tether_library* (*tether_library_entry_fn)(void);
 
