@@ -4,6 +4,7 @@
 #include "boundary.h"
 #include "buffers/buffer_allocator.h"
 #include "core/handles.h"
+#include "core/leak_report.h"
 #include "core/library_loader.h"
 #include "tether/buffer.h"
 #include "tether/runtime.h"
@@ -66,6 +67,12 @@ Status read_config(const tether_runtime_config* config,
   options->spin_ns = config->spin_ns;
   options->library_data = config->library_data;
   options->growth_threshold = config->growth_threshold;
+  if (config->leak_check < TETHER_LEAK_CHECK_OFF ||
+      config->leak_check > TETHER_LEAK_CHECK_FAIL) {
+    *why = "leak_check must be a TETHER_LEAK_CHECK_* value";
+    return Status::kInvalidArg;
+  }
+  options->leak_check = config->leak_check;
   return Status::kOk;
 }
 
@@ -120,6 +127,7 @@ TETHER_API void tether_runtime_config_init(tether_runtime_config* config) {
   config->spin_ns = defaults.spin_ns;
   config->library_data = nullptr;
   config->growth_threshold = defaults.growth_threshold;
+  config->leak_check = defaults.leak_check;
 }
 
 TETHER_API tether_status tether_runtime_open(
@@ -171,7 +179,27 @@ TETHER_API tether_status tether_runtime_destroy(tether_runtime* runtime) {
     }
     Status status = runtime->runtime->shutdown(TETHER_SHUTDOWN_CANCEL, 0);
     if (status != Status::kOk) return status;
+    tether::check_leaks_at_destroy(*runtime->runtime);
     delete runtime;
+    return Status::kOk;
+  });
+}
+
+TETHER_API tether_status tether_runtime_leak_report(
+    const tether_runtime* runtime, char** report_out, uint64_t* findings_out) {
+  if (runtime == nullptr || report_out == nullptr || findings_out == nullptr) {
+    return tether::shim::reject(
+        "tether_runtime_leak_report", TETHER_E_INVALID_ARG,
+        runtime == nullptr ? "runtime is NULL" : "an out-parameter is NULL");
+  }
+  *report_out = nullptr;
+  *findings_out = 0;
+  return tether::shim::guarded("tether_runtime_leak_report", [&] {
+    tether::LeakReport report = tether::make_leak_report(*runtime->runtime);
+    *report_out = tether::buffers::allocate_string(report.text.data(),
+                                                   report.text.size());
+    if (*report_out == nullptr) return Status::kNoMemory;
+    *findings_out = report.findings;
     return Status::kOk;
   });
 }

@@ -21,6 +21,11 @@ extern "C" {
   ((int32_t)1) /* slow callbacks never stall \
                   the library */
 
+/* Leak check at destroy (tether_runtime_config.leak_check). */
+#define TETHER_LEAK_CHECK_OFF ((int32_t)0)
+#define TETHER_LEAK_CHECK_LOG ((int32_t)1)
+#define TETHER_LEAK_CHECK_FAIL ((int32_t)2)
+
 /* Shutdown modes. */
 #define TETHER_SHUTDOWN_DRAIN                    \
   ((int32_t)0) /* wait for in-flight calls up to \
@@ -56,6 +61,13 @@ struct tether_runtime_config {
    * only after the value fell to a quarter of it. Default 4096 (rounded up
    * to a power of two); UINT64_MAX turns the watch off. */
   uint64_t growth_threshold;
+  /* What tether_runtime_destroy does with a non-empty leak report (see
+   * tether_runtime_leak_report): TETHER_LEAK_CHECK_LOG (default) writes it
+   * to the log at WARN; TETHER_LEAK_CHECK_FAIL also aborts the process (for
+   * test suites); TETHER_LEAK_CHECK_OFF does nothing. The environment
+   * variable TETHER_LEAK_CHECK=off|log|fail overrides it. */
+  int32_t leak_check;
+  int32_t reserved0;
   /* END OF VERSION 1 */
 };
 
@@ -124,6 +136,20 @@ TETHER_API tether_status tether_runtime_shutdown(tether_runtime* runtime,
  * Thread safety: any thread, once per handle. Blocks: as shutdown. */
 TETHER_API tether_status
 tether_runtime_destroy(TETHER_OWN tether_runtime* runtime);
+
+/* Writes what is still alive that someone should have let go of: calls in
+ * flight, completions pushed to this runtime's completion queues and never
+ * polled, live tether buffers and live handles (the last two process-wide,
+ * handles grouped by type). One finding per line; *report_out is "" and
+ * *findings_out 0 when nothing is alive. Works before and after shutdown.
+ * Ownership: *report_out is a NUL-terminated tether buffer the caller frees
+ *   with tether_buf_free() (it is not itself counted).
+ * Errors: TETHER_E_INVALID_ARG (NULL argument); TETHER_E_NO_MEMORY.
+ * Thread safety: any thread; the counts are read one by one.
+ * Blocks: no. */
+TETHER_API tether_status tether_runtime_leak_report(
+    const tether_runtime* runtime, TETHER_OWN char** report_out,
+    uint64_t* findings_out);
 
 /* Number of lanes the runtime runs (0 when runtime is NULL).
  * Thread safety: any thread. Blocks: no. */
