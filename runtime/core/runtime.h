@@ -48,6 +48,7 @@ struct RuntimeOptions {
   uint64_t spin_ns = 20'000;
   void* library_data = nullptr;
   uint64_t growth_threshold = 4096;
+  int32_t leak_check = TETHER_LEAK_CHECK_LOG;
 };
 
 class Runtime : public std::enable_shared_from_this<Runtime> {
