@@ -46,18 +46,20 @@ tether_runtime* open_runtime(int32_t leak_check) {
 
 // Submits one call into `cq` and waits until it is there (unpolled).
 void complete_into(tether_runtime* runtime, tether_cq* cq, uint32_t method) {
+  tether_stats stats;
+  tether_stats_init(&stats);
+  tether_runtime_stats(runtime, &stats);
+  const uint64_t before = stats.cq_backlog;
   tether_call call;
   tether_call_init(&call);
   call.method = method;
   call.payload = "abc";
   call.payload_len = 3;
   ASSERT_EQ(tether_submit_cq(runtime, &call, cq, 0, nullptr), TETHER_OK);
-  tether_stats stats;
-  tether_stats_init(&stats);
   do {
     std::this_thread::yield();
     tether_runtime_stats(runtime, &stats);
-  } while (stats.cq_backlog == 0);
+  } while (stats.cq_backlog == before);
 }
 
 std::string report_of(tether_runtime* runtime, uint64_t* findings) {
