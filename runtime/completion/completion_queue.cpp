@@ -73,11 +73,15 @@ Status CompletionQueue::begin_call() {
 }
 
 void CompletionQueue::abandon_call() {
-  if (pending_calls_.fetch_sub(1, std::memory_order_seq_cst) == 1 &&
+  finish_calls(1);
+  release();
+}
+
+void CompletionQueue::finish_calls(uint64_t count) {
+  if (pending_calls_.fetch_sub(count, std::memory_order_seq_cst) == count &&
       shut_down_.load(std::memory_order_seq_cst)) {
     signal();  // a poller may be waiting to learn it is finished
   }
-  release();
 }
 
 void CompletionQueue::push(uint32_t producer,
@@ -91,13 +95,14 @@ void CompletionQueue::push(uint32_t producer,
     buffers::release(completion.result);
     buffers::release(completion.error);
     taken_->fetch_add(1, std::memory_order_relaxed);
+    finish_calls(1);
   }
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (armed_.load(std::memory_order_relaxed) &&
       armed_.exchange(false, std::memory_order_seq_cst)) {
     signal();
   }
-  abandon_call();
+  release();  // the call stays pending until its completion is taken
 }
 
 std::size_t CompletionQueue::take(unsigned char* out, std::size_t elem_size,
@@ -116,6 +121,7 @@ std::size_t CompletionQueue::take(unsigned char* out, std::size_t elem_size,
     taken += got;
     if (got < want) break;
   }
+  if (taken != 0) finish_calls(taken);
   return taken;
 }
 

@@ -52,7 +52,9 @@ class CompletionQueue {
   Status begin_call();
   // Undoes begin_call() for a call that was not accepted after all.
   void abandon_call();
-  // The call's completion: moves it in and drops the call's reference.
+  // The call's completion: moves it in and drops the call's reference. The
+  // call counts as pending until the consumer takes its completion, so a
+  // consumer that took the last one sees the queue finished at once.
   void push(uint32_t producer, const tether_completion& completion);
 
   Status poll(void* out, std::size_t elem_size, std::size_t max,
@@ -71,6 +73,8 @@ class CompletionQueue {
   ~CompletionQueue();
   std::size_t take(unsigned char* out, std::size_t elem_size, std::size_t max);
   bool finished() const;
+  // `count` pending calls will never be taken again (taken, or discarded).
+  void finish_calls(uint64_t count);
   void signal();
   void release();
 

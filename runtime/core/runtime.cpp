@@ -34,11 +34,11 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
       library_(std::move(library)),
       options_(options),
       queues_(options.lanes),
-      slots_(options.max_calls_in_flight),
+      slots_(options.max_calls_in_flight * 2),
       ports_(queues_, kPooledPorts),
       in_flight_watch_(
           "calls in flight on the runtime of library '" + library_.name + "'",
-          options.growth_threshold) {}
+          options.credit_bounded_threshold()) {}
 
 Runtime::~Runtime() {
   if (forked()) return;  // the threads belong to the parent

@@ -15,6 +15,7 @@
 #ifndef TETHER_RUNTIME_CORE_RUNTIME_H_
 #define TETHER_RUNTIME_CORE_RUNTIME_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -49,6 +50,15 @@ struct RuntimeOptions {
   void* library_data = nullptr;
   uint64_t growth_threshold = 4096;
   int32_t leak_check = TETHER_LEAK_CHECK_LOG;
+
+  // Values the call credits bound (calls in flight, a lane's queue depth)
+  // are only worth a line once they reach those credits: below them, a
+  // pipelining host is doing nothing wrong.
+  uint64_t credit_bounded_threshold() const {
+    return growth_threshold == UINT64_MAX
+               ? UINT64_MAX
+               : std::max<uint64_t>(growth_threshold, max_calls_in_flight);
+  }
 };
 
 class Runtime : public std::enable_shared_from_this<Runtime> {

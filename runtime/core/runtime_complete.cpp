@@ -76,11 +76,7 @@ void Runtime::let_go(Slot* slot, uint16_t holder_flag) {
 void Runtime::recycle(Slot* slot) {
   if (slot->payload_buffer != nullptr) buffers::release(slot->payload_buffer);
   std::free(slot->payload_heap);
-  if (slot->payload_len != 0) {
-    bytes_in_flight_.fetch_sub(slot->payload_len, std::memory_order_relaxed);
-  }
   slots_.release(slot);
-  in_flight_.fetch_sub(1, std::memory_order_release);
 }
 
 Status Runtime::reply(Lane& lane, uint64_t request, void* result,
@@ -254,11 +250,16 @@ void Runtime::deliver(Slot* slot, CompletionCounters& counters,
     if (completion.error == nullptr) completion.error_len = 0;
   }
   const CompletionTarget target = slot->target;
+  const std::size_t payload_len = slot->payload_len;
   counters.count(status);
   counters.latency.record(completion.latency_ns);
-  // Let go first: the credit is free again before the callback runs, so a
-  // callback may submit the next call even at a limit of one.
+  // Let go first, and give the credits back (even if the library still holds
+  // the request): a callback may submit the next call at a limit of one.
   let_go(slot, slot_word::kDelivered);
+  if (payload_len != 0) {
+    bytes_in_flight_.fetch_sub(payload_len, std::memory_order_relaxed);
+  }
+  in_flight_.fetch_sub(1, std::memory_order_release);
 
   if (target.callback == nullptr) {
     CompletionCounters::bump(counters.pushed_to_queues);

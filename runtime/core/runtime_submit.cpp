@@ -114,21 +114,36 @@ Status Runtime::admit(const tether_call& call, const CompletionTarget& target,
     status = target.cq->begin_call();
     if (status != Status::kOk) return status;
   }
-  auto busy = [&] {
+  auto busy = [&](bool call_credit_taken) {
+    if (call_credit_taken) in_flight_.fetch_sub(1, std::memory_order_relaxed);
     if (bytes != 0)
       bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
     if (target.cq != nullptr) target.cq->abandon_call();
     rejected_busy_.fetch_add(1, std::memory_order_relaxed);
     return Status::kBusy;
   };
-  // Credits: bytes, then a slot (the calls-in-flight credit).
+  // Credits: bytes, then calls. Both come back when the completion is
+  // delivered, whatever the library still holds.
   if (bytes != 0 &&
       bytes_in_flight_.fetch_add(bytes, std::memory_order_relaxed) + bytes >
           options_.max_bytes_in_flight) {
-    return busy();
+    return busy(false);
   }
+  const int64_t calls = in_flight_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (calls > static_cast<int64_t>(options_.max_calls_in_flight)) {
+    return busy(true);
+  }
+  in_flight_watch_.observe(static_cast<uint64_t>(calls));
+  // Slots outnumber credits two to one: the spare ones are for requests a
+  // library still holds after their calls ended (it never replied).
   Slot* slot = slots_.acquire();
-  if (slot == nullptr) return busy();
+  if (slot == nullptr) {
+    TETHER_LOG_WARNING(
+        "submit: every request slot is held: library '%s' keeps requests "
+        "whose calls ended without ever replying to them",
+        library_.name.c_str());
+    return busy(true);
+  }
   status = fill_slot(slot, call, target);
   if (status != Status::kOk) return refuse(slot, status);
   *slot_out = slot;
@@ -144,6 +159,7 @@ Status Runtime::refuse(Slot* slot, Status why) {
   std::free(slot->payload_heap);
   slot->payload_heap = nullptr;
   slots_.release(slot);
+  in_flight_.fetch_sub(1, std::memory_order_relaxed);
   if (bytes != 0) bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
   if (cq != nullptr) cq->abandon_call();
   return why;
@@ -158,16 +174,12 @@ Status Runtime::publish(ProducerPort& port, Slot* slot, uint64_t* ticket_out,
   // nothing below reads it.
   const uint32_t lane = slot->lane;
   const uint64_t deadline = slot->deadline_ns;
-  in_flight_watch_.observe(static_cast<uint64_t>(in_flight_.fetch_add(
-                               1, std::memory_order_relaxed)) +
-                           1);
   slot->word.store(slot_word::make(generation, 0, 0),
                    std::memory_order_release);
   bool queued = lane == kNoLane
                     ? queues_.shared.enqueue(port.shared_token(), slot)
                     : queues_.lanes[lane]->enqueue(port.lane_token(lane), slot);
   if (!queued) {
-    in_flight_.fetch_sub(1, std::memory_order_relaxed);
     TETHER_LOG_ERR("submit: out of memory growing a request queue");
     return refuse(slot, Status::kNoMemory);
   }

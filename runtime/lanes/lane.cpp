@@ -47,7 +47,7 @@ Lane::Lane(Runtime& runtime, uint32_t index)
       shared_consumer_(runtime.queues().shared),
       delivery_producer_(runtime.queues().delivery),
       depth_watch_("queue depth of lane " + std::to_string(index),
-                   runtime.options().growth_threshold) {
+                   runtime.options().credit_bounded_threshold()) {
   deferred_.reserve(kBatch);
 }
 

@@ -44,7 +44,9 @@ struct tether_runtime_config {
   /* TETHER_DELIVER_ON_LANE (default) or TETHER_DELIVER_ON_THREAD. */
   int32_t deliver;
   /* Credits: at most this many calls in flight (submitted, not yet
-   * delivered). Default 16384, max 2^24. */
+   * delivered). A call's credits come back when its completion is delivered,
+   * even if its library still holds the request (a cancelled call it never
+   * replied to). Default 16384, max 2^24. */
   uint32_t max_calls_in_flight;
   /* Credits: at most this many payload bytes in flight. Default 256 MiB. */
   uint64_t max_bytes_in_flight;
@@ -55,11 +57,13 @@ struct tether_runtime_config {
   uint64_t spin_ns;
   /* Opaque value handed to the library's lane_start. */
   void* library_data;
-  /* Growth watch: calls in flight, lane queue depths, completion-queue
-   * backlogs and library gauges are logged (WARN) once each time they reach
-   * a power-of-two boundary at or above this value; a boundary logs again
-   * only after the value fell to a quarter of it. Default 4096 (rounded up
-   * to a power of two); UINT64_MAX turns the watch off. */
+  /* Growth watch: completion-queue backlogs and library gauges are logged
+   * (WARN) once each time they reach a power-of-two boundary at or above
+   * this value; a boundary logs again only after the value fell to a quarter
+   * of it. Calls in flight and lane queue depths, which the call credits
+   * bound, start at max(this, max_calls_in_flight) instead: they log when a
+   * runtime sits at its limit. Default 4096 (rounded up to a power of two);
+   * UINT64_MAX turns the watch off. */
   uint64_t growth_threshold;
   /* What tether_runtime_destroy does with a non-empty leak report (see
    * tether_runtime_leak_report): TETHER_LEAK_CHECK_LOG (default) writes it
