@@ -1,20 +1,53 @@
 #include "boundary.h"
 #include "buffers/buffer_allocator.h"
+#include "buffers/buffer_mode.h"
+#include "buffers/integrity_check.h"
+#include "buffers/misuse_report.h"
+#include "buffers/site_tags.h"
 #include "tether/buffer.h"
+
+namespace {
+
+// The tag if there is one (interned), else the caller's return address.
+tether::buffers::Site site_of(const char* site_tag, const void* caller) {
+  if (site_tag == nullptr) return {nullptr, caller};
+  return {tether::buffers::intern_site_tag(site_tag), nullptr};
+}
+
+}  // namespace
 
 extern "C" {
 
 TETHER_API void* tether_buf_alloc(size_t size) {
   try {
-    return tether::buffers::allocate(size);
+    return tether::buffers::allocate_at(size, TETHER_CALLER_SITE());
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+TETHER_API void* tether_buf_alloc_tagged(size_t size, const char* site_tag) {
+  try {
+    return tether::buffers::allocate_at(
+        size, site_of(site_tag, __builtin_return_address(0)));
   } catch (...) {
     return nullptr;
   }
 }
 
 TETHER_API tether_status tether_buf_free(void* data) {
-  return tether::shim::guarded("tether_buf_free",
-                               [&] { return tether::buffers::release(data); });
+  tether::buffers::Site caller = TETHER_CALLER_SITE();
+  return tether::shim::guarded("tether_buf_free", [&] {
+    return tether::buffers::release_at(data, caller);
+  });
+}
+
+TETHER_API tether_status tether_buf_free_tagged(void* data,
+                                                const char* site_tag) {
+  const void* caller = __builtin_return_address(0);
+  return tether::shim::guarded("tether_buf_free_tagged", [&] {
+    return tether::buffers::release_at(data, site_of(site_tag, caller));
+  });
 }
 
 TETHER_API tether_status tether_buf_size(const void* data, size_t* size_out) {
@@ -37,6 +70,46 @@ TETHER_API void tether_buf_live(uint64_t* count_out, uint64_t* bytes_out) {
     tether::buffers::live_totals(count_out, bytes_out);
   } catch (...) {
   }
+}
+
+TETHER_API tether_status tether_buf_set_mode(int32_t mode) {
+  return tether::shim::guarded("tether_buf_set_mode", [&] {
+    tether::Status status = tether::buffers::set_mode(mode);
+    if (status != tether::Status::kOk) {
+      tether::shim::reject("tether_buf_set_mode", to_c(status),
+                           "mode is not a TETHER_BUF_MODE_* value");
+    }
+    return status;
+  });
+}
+
+TETHER_API int32_t tether_buf_mode(void) {
+  try {
+    return static_cast<int32_t>(tether::buffers::current_mode());
+  } catch (...) {
+    return TETHER_BUF_MODE_RELEASE;
+  }
+}
+
+TETHER_API tether_status tether_buf_check_all(void) {
+  return tether::shim::guarded("tether_buf_check_all",
+                               [] { return tether::buffers::check_all(); });
+}
+
+TETHER_API tether_status tether_buf_problems(int32_t problem,
+                                             uint64_t* count_out) {
+  if (count_out == nullptr) {
+    return tether::shim::reject("tether_buf_problems", TETHER_E_INVALID_ARG,
+                                "count_out is NULL");
+  }
+  return tether::shim::guarded("tether_buf_problems", [&] {
+    tether::Status status = tether::buffers::problem_count(problem, count_out);
+    if (status != tether::Status::kOk) {
+      tether::shim::reject("tether_buf_problems", to_c(status),
+                           "not a TETHER_BUF_PROBLEM_* value");
+    }
+    return status;
+  });
 }
 
 }  // extern "C"

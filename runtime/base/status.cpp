@@ -42,6 +42,8 @@ const char* status_name(tether_status status) {
       return "TETHER_E_DOUBLE_FREE";
     case TETHER_E_INTERNAL:
       return "TETHER_E_INTERNAL";
+    case TETHER_E_BUFFER_CORRUPT:
+      return "TETHER_E_BUFFER_CORRUPT";
     default:
       return "TETHER_E_UNKNOWN";
   }

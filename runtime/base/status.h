@@ -29,6 +29,7 @@ enum class Status : int32_t {
   kForeignBuffer = TETHER_E_FOREIGN_BUFFER,
   kDoubleFree = TETHER_E_DOUBLE_FREE,
   kInternal = TETHER_E_INTERNAL,
+  kBufferCorrupt = TETHER_E_BUFFER_CORRUPT,
 };
 
 constexpr tether_status to_c(Status status) {

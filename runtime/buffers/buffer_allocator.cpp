@@ -1,185 +1,132 @@
 #include "buffers/buffer_allocator.h"
 
-#include <pthread.h>
-
-#include <array>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <new>
-#include <unordered_map>
-#include <unordered_set>
 
+#include "buffers/asan_poison.h"
+#include "buffers/block_check.h"
+#include "buffers/block_layout.h"
+#include "buffers/block_registry.h"
+#include "buffers/block_release.h"
+#include "buffers/buffer_mode.h"
+#include "buffers/misuse_report.h"
+#include "buffers/quarantine.h"
 #include "log/log.h"
 #include "tether/buffer.h"
 
 namespace tether::buffers {
 namespace {
 
-// Precedes every buffer. 32 bytes keep the data 16-byte aligned.
-struct alignas(16) Header {
-  uint64_t magic;
-  uint64_t size;
-  uint64_t reserved[2];
-};
-static_assert(sizeof(Header) == 32);
+constexpr const char* kFreeFunction = "tether_buf_free";
 
-constexpr uint64_t kLiveMagic = 0x7465746865726c76ULL;  // "tetherlv"
-constexpr std::size_t kShards = 64;
-// Recently freed addresses remembered per shard, to name double frees.
-constexpr std::size_t kRecentFrees = 256;
+std::atomic<uint64_t> g_next_serial{1};
 
-struct alignas(64) Shard {
-  std::mutex mutex;
-  std::unordered_set<const void*> live;
-  uint64_t live_bytes = 0;
-  std::array<const void*, kRecentFrees> recent{};
-  std::size_t recent_next = 0;
-  std::unordered_multiset<const void*> recent_set;
-};
-
-std::array<Shard, kShards>& shards() {
-  // Never destroyed: buffers may be freed from other static destructors.
-  static auto* all = new std::array<Shard, kShards>();
-  return *all;
-}
-
-Shard& shard_for(const void* data) {
-  auto bits = reinterpret_cast<uintptr_t>(data) >> 4;
-  return shards()[(bits * 0x9E3779B97F4A7C15ULL) >> 58];
-}
-
-void remember_free(Shard& shard, const void* data) {
-  const void*& oldest = shard.recent[shard.recent_next];
-  if (oldest != nullptr) {
-    shard.recent_set.erase(shard.recent_set.find(oldest));
+BlockHeader* new_block(std::size_t size, Mode mode, Site site) {
+  void* memory = std::malloc(block_bytes(mode, size));
+  if (memory == nullptr) return nullptr;
+  auto* header = new (memory) BlockHeader();
+  header->allocated_at = site;
+  header->size = size;
+  header->serial = g_next_serial.fetch_add(1, std::memory_order_relaxed);
+  header->mode = mode;
+  if (mode == Mode::kDebug) {
+    std::memset(front_guard_of(header), kGuardByte, kFrontGuardBytes);
+    std::memset(data_of(header), kNewByte, size);
+    std::memset(back_guard_of(header), kGuardByte,
+                back_guard_bytes(mode, size));
+    poison(front_guard_of(header), kFrontGuardBytes);
+    poison(back_guard_of(header), back_guard_bytes(mode, size));
   }
-  oldest = data;
-  shard.recent_set.insert(data);
-  shard.recent_next = (shard.recent_next + 1) % kRecentFrees;
+  return header;
 }
 
-void forget_free(Shard& shard, const void* data) {
-  // The address was reused by a new buffer: it is live, not "freed".
-  for (auto& entry : shard.recent) {
-    if (entry == data) {
-      shard.recent_set.erase(shard.recent_set.find(entry));
-      entry = nullptr;
-    }
-  }
+void delete_unregistered_block(BlockHeader* header) {
+  unpoison(header, block_bytes(header->mode, header->size));
+  std::free(header);
 }
-
-void lock_all_for_fork() {
-  for (auto& shard : shards()) shard.mutex.lock();
-}
-void unlock_all_after_fork() {
-  for (auto& shard : shards()) shard.mutex.unlock();
-}
-
-struct ForkHooks {
-  ForkHooks() {
-    pthread_atfork(&lock_all_for_fork, &unlock_all_after_fork,
-                   &unlock_all_after_fork);
-  }
-};
-const ForkHooks g_fork_hooks;
 
 }  // namespace
 
-void* allocate(std::size_t size) {
+__attribute__((noinline)) void* allocate(std::size_t size) {
+  return allocate_at(size, TETHER_CALLER_SITE());
+}
+
+void* allocate_at(std::size_t size, Site site) {
   if (size > TETHER_BUF_MAX_SIZE) {
     TETHER_LOG_WARNING("tether_buf_alloc: %zu bytes is over the %zu-byte limit",
                        size, static_cast<std::size_t>(TETHER_BUF_MAX_SIZE));
     return nullptr;
   }
-  void* block = std::malloc(sizeof(Header) + size);
-  if (block == nullptr) {
+  BlockHeader* header = new_block(size, current_mode(), site);
+  if (header == nullptr) {
     TETHER_LOG_ERR("tether_buf_alloc: out of memory for %zu bytes", size);
     return nullptr;
   }
-  auto* header = static_cast<Header*>(block);
-  header->magic = kLiveMagic;
-  header->size = size;
-  void* data = header + 1;
-  Shard& shard = shard_for(data);
   try {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    if (!shard.recent_set.empty() && shard.recent_set.count(data) != 0) {
-      forget_free(shard, data);
-    }
-    shard.live.insert(data);
-    shard.live_bytes += size;
+    register_block(header);
   } catch (const std::bad_alloc&) {
-    std::free(block);
+    delete_unregistered_block(header);
     TETHER_LOG_ERR("tether_buf_alloc: out of memory for the registry");
     return nullptr;
   }
-  return data;
+  return data_of(header);
 }
 
-char* allocate_string(const char* text, std::size_t length) {
-  auto* data = static_cast<char*>(allocate(length + 1));
+__attribute__((noinline)) char* allocate_string(const char* text,
+                                                std::size_t length) {
+  auto* data =
+      static_cast<char*>(allocate_at(length + 1, TETHER_CALLER_SITE()));
   if (data == nullptr) return nullptr;
   if (length != 0) std::memcpy(data, text, length);
   data[length] = '\0';
   return data;
 }
 
-Status release(void* data) {
+__attribute__((noinline)) Status release(void* data) {
+  return release_at(data, TETHER_CALLER_SITE());
+}
+
+Status release_at(void* data, Site site) {
   if (data == nullptr) return Status::kOk;
-  Shard& shard = shard_for(data);
-  Header* header = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    auto it = shard.live.find(data);
-    if (it == shard.live.end()) {
-      bool recently_freed = shard.recent_set.count(data) != 0;
-      if (recently_freed) {
-        TETHER_LOG_WARNING("tether_buf_free: double free of %p", data);
-        return Status::kDoubleFree;
-      }
-      TETHER_LOG_WARNING(
-          "tether_buf_free: %p was not allocated by tether (not freed, not "
-          "read)",
-          data);
+  BlockFacts facts;
+  switch (claim_for_free(data, site, &facts)) {
+    case Membership::kForeign:
+      report_foreign(kFreeFunction, data, site);
       return Status::kForeignBuffer;
-    }
-    shard.live.erase(it);
-    header = static_cast<Header*>(data) - 1;
-    shard.live_bytes -= header->size;
-    header->magic = 0;
-    remember_free(shard, data);
+    case Membership::kFreed:
+      report_double_free(facts, site);
+      return Status::kDoubleFree;
+    case Membership::kLive:
+      break;
   }
-  std::free(header);
+  if (facts.mode == Mode::kRelease || facts.size > kQuarantineMaxBlockBytes) {
+    return finish_block(facts, /*check_fill=*/false, kFreeFunction);
+  }
+  BlockHeader* header = facts.header;
+  if (Damage damage = check_guards(header, facts.size, facts.mode)) {
+    return retire_damaged_block(facts, damage, kFreeFunction);
+  }
+  unsigned char* bytes = data_of(header);
+  std::memset(bytes, kFreedByte, facts.size);
+  poison(bytes, facts.size);
+  quarantine_block(facts);
   return Status::kOk;
 }
 
 Status size_of(const void* data, std::size_t* size) {
   if (data == nullptr) return Status::kForeignBuffer;
-  Shard& shard = shard_for(data);
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  if (shard.live.count(data) == 0) return Status::kForeignBuffer;
-  *size = static_cast<const Header*>(data)[-1].size;
-  return Status::kOk;
+  return lookup(data, size) == Membership::kLive ? Status::kOk
+                                                 : Status::kForeignBuffer;
 }
 
 bool is_live(const void* data) {
-  if (data == nullptr) return false;
-  Shard& shard = shard_for(data);
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  return shard.live.count(data) != 0;
+  return data != nullptr && lookup(data, nullptr) == Membership::kLive;
 }
 
 void live_totals(uint64_t* count, uint64_t* bytes) {
-  uint64_t total_count = 0;
-  uint64_t total_bytes = 0;
-  for (auto& shard : shards()) {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    total_count += shard.live.size();
-    total_bytes += shard.live_bytes;
-  }
-  if (count != nullptr) *count = total_count;
-  if (bytes != nullptr) *bytes = total_bytes;
+  registry_live_totals(count, bytes);
 }
 
 }  // namespace tether::buffers

@@ -56,6 +56,10 @@ extern "C" {
 #define TETHER_E_DOUBLE_FREE ((tether_status)17)
 /* An unexpected internal failure (an exception inside tether). Logged. */
 #define TETHER_E_INTERNAL ((tether_status)18)
+/* A tether buffer's bytes were written where they must not be: past its end
+ * or before its start (a guard or header overwritten), or after it was freed.
+ * The log names where it was allocated and freed. Fix the writer. */
+#define TETHER_E_BUFFER_CORRUPT ((tether_status)19)
 
 /* A static, NUL-terminated name for a status ("TETHER_E_BUSY"); unknown
  * values give "TETHER_E_UNKNOWN".

@@ -1,0 +1,77 @@
+// Which pointers are tether buffers. Every pointer handed to tether is looked
+// up here before any header is read, so a pointer tether did not allocate is
+// reported without ever being dereferenced.
+//
+// Each entry holds the header's address and trusted copies of the size and
+// mode (a corrupted header cannot mislead the checks). Entries of freed
+// blocks stay while the block is being released or sits in quarantine; after
+// the memory goes back to malloc, a bounded ring per shard remembers the
+// block (sites included), so a double free is told apart from a foreign
+// pointer and names where the block was first freed.
+//
+// Thread safety: thread-safe. The registry is sharded by address; no
+// function holds a shard lock while calling out (logging, malloc's free), and
+// no other lock is taken under one. The shard locks are taken around fork().
+#ifndef TETHER_RUNTIME_BUFFERS_BLOCK_REGISTRY_H_
+#define TETHER_RUNTIME_BUFFERS_BLOCK_REGISTRY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+#include "buffers/block_layout.h"
+#include "buffers/site.h"
+
+namespace tether::buffers {
+
+// What the registry knew about a block, copied out under its lock.
+struct BlockFacts {
+  const void* data = nullptr;
+  BlockHeader* header = nullptr;  // null once the memory went back to malloc
+  uint64_t size = 0;
+  uint64_t serial = 0;
+  Mode mode = Mode::kRelease;
+  Site allocated_at;
+  Site freed_at;
+  bool sites_known = true;  // false when the header was found overwritten
+};
+
+enum class Membership : uint8_t {
+  kForeign,  // never a tether buffer, or freed too long ago to remember
+  kLive,
+  kFreed,  // freed (in quarantine, being released, retired or remembered)
+};
+
+// Registers a new live block. Forgets any memory of an earlier block freed
+// at the same address. Throws std::bad_alloc (and registers nothing).
+void register_block(BlockHeader* header);
+
+// For a free: if `data` is live, marks it freed at `freed_by` (header and
+// entry) and returns kLive with the facts; otherwise returns kFreed (with the
+// first free's facts) or kForeign, and changes nothing.
+Membership claim_for_free(const void* data, Site freed_by, BlockFacts* facts);
+
+// The block's memory is about to go back to malloc: drops its entry and
+// remembers it as freed. REQUIRES: claimed by claim_for_free().
+void forget_block(const BlockFacts& facts);
+
+// The block was found damaged: its entry stays, state kRetired, so its
+// memory (and whatever lies past it) is never handed to malloc again.
+void retire_block(const void* data);
+
+// kLive with the size for a live block; no header is read otherwise.
+Membership lookup(const void* data, std::size_t* size);
+
+void registry_live_totals(uint64_t* count, uint64_t* bytes);
+
+// Calls `visit` for every live block, one shard at a time under its lock.
+// `visit` must not block, log, or call into the allocator.
+void for_each_live_block(const std::function<void(const BlockFacts&)>& visit);
+
+// Fork support: take every shard lock / release them.
+void lock_registry_for_fork();
+void unlock_registry_after_fork();
+
+}  // namespace tether::buffers
+
+#endif  // TETHER_RUNTIME_BUFFERS_BLOCK_REGISTRY_H_
