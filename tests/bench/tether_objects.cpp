@@ -1,0 +1,59 @@
+#include "tether_objects.h"
+
+#include <stdexcept>
+#include <string>
+
+#include "noop_library.h"
+
+namespace tether_bench {
+
+void check_status(tether_status status, const char* what) {
+  if (status != TETHER_OK) {
+    throw std::runtime_error(std::string(what) +
+                             " failed: " + tether_status_str(status));
+  }
+}
+
+OneLaneRuntime::OneLaneRuntime(const RuntimeChoice& choice) {
+  tether_runtime_config config;
+  tether_runtime_config_init(&config);
+  config.lanes = 1;
+  config.deliver = choice.deliver;
+  if (choice.spin_ns) config.spin_ns = *choice.spin_ns;
+  char* error = nullptr;
+  tether_status status =
+      tether_runtime_open(noop_library(), &config, &runtime_, &error);
+  if (status != TETHER_OK) {
+    std::string message =
+        std::string("tether_runtime_open failed: ") + tether_status_str(status);
+    if (error != nullptr) {
+      message += std::string(": ") + error;
+      tether_buf_free(error);
+    }
+    throw std::runtime_error(message);
+  }
+}
+
+OneLaneRuntime::~OneLaneRuntime() {
+  constexpr uint64_t kDrainTimeoutNs = 5'000'000'000;
+  tether_runtime_shutdown(runtime_, TETHER_SHUTDOWN_DRAIN, kDrainTimeoutNs);
+  tether_runtime_destroy(runtime_);
+}
+
+CompletionQueue::CompletionQueue(const OneLaneRuntime& runtime) {
+  check_status(tether_cq_open(runtime.get(), &cq_), "tether_cq_open");
+}
+
+CompletionQueue::~CompletionQueue() {
+  tether_cq_shutdown(cq_);
+  tether_cq_destroy(cq_);
+}
+
+tether_call no_op_call() {
+  tether_call call;
+  tether_call_init(&call);
+  call.method = 0;
+  return call;
+}
+
+}  // namespace tether_bench
