@@ -1,0 +1,349 @@
+// Completion queues: polled batches, the eventfd hint, a growing struct.
+#include <poll.h>
+
+#include <atomic>
+#include <cstring>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "runtime_test.h"
+
+namespace tether_test {
+namespace {
+
+constexpr uint64_t kLongPollNs = 60'000'000'000;
+constexpr unsigned char kUntouched = 0xab;
+
+class CqTest : public RuntimeTest {
+ protected:
+  void OpenWithQueue(const tether_runtime_config& config) {
+    ASSERT_NO_FATAL_FAILURE(Open(config));
+    tether_cq* cq = nullptr;
+    ASSERT_EQ(tether_cq_open(rt(), &cq), TETHER_OK);
+    ASSERT_NE(cq, nullptr);
+    cq_.reset(cq);
+  }
+
+  tether_status SubmitCq(const tether_call& call, uint64_t tag,
+                         uint64_t* ticket = nullptr) {
+    return tether_submit_cq(rt(), &call, cq_.get(), tag, ticket);
+  }
+
+  // Polls one completion, waiting for it; frees its buffers.
+  tether_completion PollOne() {
+    tether_completion out{};
+    size_t count = 0;
+    EXPECT_EQ(
+        tether_cq_poll(cq_.get(), &out, sizeof out, 1, kLongPollNs, &count),
+        TETHER_OK);
+    EXPECT_EQ(count, 1u);
+    return out;
+  }
+
+  static void Free(const tether_completion& c) {
+    EXPECT_EQ(tether_buf_free(c.result), TETHER_OK);
+    EXPECT_EQ(tether_buf_free(c.error), TETHER_OK);
+  }
+
+  static bool FdReadable(int fd, int timeout_ms) {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN) != 0;
+  }
+
+  void TearDown() override {
+    RuntimeTest::TearDown();
+    cq_.reset();
+  }
+
+  CqPtr cq_;
+};
+
+TEST_F(CqTest, CompletionArrivesWithTagTicketAndResult) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  uint64_t ticket = 0;
+  ASSERT_EQ(SubmitCq(Call(kEcho, "queued"), 42, &ticket), TETHER_OK);
+  tether_completion c = PollOne();
+  EXPECT_EQ(c.user_data, 42u);
+  EXPECT_EQ(c.ticket, ticket);
+  EXPECT_EQ(c.status, TETHER_OK);
+  EXPECT_EQ(c.struct_size, sizeof(tether_completion));
+  ASSERT_EQ(c.result_len, 6u);
+  EXPECT_EQ(std::memcmp(c.result, "queued", 6), 0);
+  Free(c);
+}
+
+TEST_F(CqTest, FdIsValidAndNullQueueHasNoFd) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  EXPECT_GE(tether_cq_fd(cq_.get()), 0);
+  EXPECT_EQ(tether_cq_fd(nullptr), -1);
+}
+
+TEST_F(CqTest, ManyCompletionsAllDrainAfterOneFdRead) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(2)));
+  const size_t kCalls = Scaled(10'000);
+  for (size_t i = 0; i < kCalls; ++i) {
+    ASSERT_EQ(RetryWhileBusy([&] { return SubmitCq(Call(kNoop), i); }),
+              TETHER_OK);
+  }
+  // When a drain returns, every completion is in its queue.
+  ASSERT_EQ(tether_runtime_shutdown(rt(), TETHER_SHUTDOWN_DRAIN, kLongPollNs),
+            TETHER_OK);
+  ASSERT_TRUE(FdReadable(tether_cq_fd(cq_.get()), 60'000));
+  ASSERT_EQ(tether_cq_reset_fd(cq_.get()), TETHER_OK);
+  std::vector<tether_completion> out(64);
+  std::set<uint64_t> tags;
+  size_t count = out.size();
+  while (count == out.size()) {
+    ASSERT_EQ(tether_cq_poll(cq_.get(), out.data(), sizeof out[0], out.size(),
+                             0, &count),
+              TETHER_OK);
+    for (size_t i = 0; i < count; ++i) {
+      EXPECT_TRUE(tags.insert(out[i].user_data).second)
+          << "tag " << out[i].user_data << " twice";
+      EXPECT_EQ(out[i].status, TETHER_OK);
+      Free(out[i]);
+    }
+  }
+  EXPECT_EQ(tags.size(), kCalls);
+}
+
+TEST_F(CqTest, ConsumerFollowingTheFdContractLosesNothing) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(2)));
+  const size_t kCalls = Scaled(10'000);
+  std::thread producer([&] {
+    for (size_t i = 0; i < kCalls; ++i) {
+      EXPECT_EQ(RetryWhileBusy([&] { return SubmitCq(Call(kNoop), i); }),
+                TETHER_OK);
+    }
+  });
+  std::vector<tether_completion> out(32);
+  size_t received = 0;
+  const int fd = tether_cq_fd(cq_.get());
+  while (received < kCalls) {
+    if (!FdReadable(fd, 60'000)) break;
+    ASSERT_EQ(tether_cq_reset_fd(cq_.get()), TETHER_OK);
+    size_t count = out.size();
+    while (count == out.size()) {
+      ASSERT_EQ(tether_cq_poll(cq_.get(), out.data(), sizeof out[0], out.size(),
+                               0, &count),
+                TETHER_OK);
+      for (size_t i = 0; i < count; ++i) Free(out[i]);
+      received += count;
+    }
+  }
+  producer.join();
+  EXPECT_EQ(received, kCalls);
+}
+
+TEST_F(CqTest, OldCallerElemSizeGetsOnlyTheVersionOnePrefix) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  const size_t kCalls = 3;
+  for (size_t i = 0; i < kCalls; ++i)
+    ASSERT_EQ(SubmitCq(Call(kEcho, "v1", 5), 100 + i), TETHER_OK);
+  const size_t elem = TETHER_COMPLETION_MIN_SIZE;
+  // One spare element: nothing may be written into it.
+  std::vector<unsigned char> out((kCalls + 1) * elem, kUntouched);
+  size_t count = 0;
+  ASSERT_EQ(
+      tether_cq_poll(cq_.get(), out.data(), elem, kCalls, kLongPollNs, &count),
+      TETHER_OK);
+  ASSERT_GE(count, 1u);
+  size_t got = count;
+  while (got < kCalls) {
+    ASSERT_EQ(tether_cq_poll(cq_.get(), out.data() + got * elem, elem,
+                             kCalls - got, kLongPollNs, &count),
+              TETHER_OK);
+    got += count;
+  }
+  for (size_t i = 0; i < kCalls; ++i) {
+    tether_completion c{};
+    std::memcpy(&c, out.data() + i * elem, elem);
+    EXPECT_EQ(c.struct_size, elem);
+    EXPECT_EQ(c.user_data, 100 + i);
+    EXPECT_EQ(c.status, TETHER_OK);
+    EXPECT_EQ(c.result_len, 2u);
+    Free(c);
+  }
+  for (size_t b = kCalls * elem; b < out.size(); ++b) {
+    ASSERT_EQ(out[b], kUntouched)
+        << "byte " << b << " past the last element was written";
+  }
+}
+
+TEST_F(CqTest, LargerElemSizeUsesItsStrideAndLeavesTheTailAlone) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  const size_t kCalls = 3;
+  for (size_t i = 0; i < kCalls; ++i)
+    ASSERT_EQ(SubmitCq(Call(kNoop, {}, 5), 200 + i), TETHER_OK);
+  const size_t elem = sizeof(tether_completion) + 24;
+  std::vector<unsigned char> out(kCalls * elem, kUntouched);
+  size_t got = 0;
+  while (got < kCalls) {
+    size_t count = 0;
+    ASSERT_EQ(tether_cq_poll(cq_.get(), out.data() + got * elem, elem,
+                             kCalls - got, kLongPollNs, &count),
+              TETHER_OK);
+    got += count;
+  }
+  for (size_t i = 0; i < kCalls; ++i) {
+    tether_completion c;
+    std::memcpy(&c, out.data() + i * elem, sizeof c);
+    EXPECT_EQ(c.struct_size, sizeof(tether_completion));
+    EXPECT_EQ(c.user_data, 200 + i);
+    EXPECT_EQ(c.status, TETHER_OK);
+    Free(c);
+    for (size_t b = sizeof c; b < elem; ++b) {
+      ASSERT_EQ(out[i * elem + b], kUntouched)
+          << "element " << i << " tail byte " << b;
+    }
+  }
+}
+
+TEST_F(CqTest, PollWithTimeoutOnEmptyQueueReturnsNothing) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  tether_completion out;
+  size_t count = 7;
+  EXPECT_EQ(tether_cq_poll(cq_.get(), &out, sizeof out, 1, 20'000'000, &count),
+            TETHER_OK);
+  EXPECT_EQ(count, 0u);
+}
+
+TEST_F(CqTest, BlockedPollWakesWhenACompletionArrives) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  tether_completion out{};
+  size_t count = 0;
+  tether_status status = TETHER_E_INTERNAL;
+  std::thread poller([&] {
+    status =
+        tether_cq_poll(cq_.get(), &out, sizeof out, 1, kLongPollNs, &count);
+  });
+  ASSERT_EQ(SubmitCq(Call(kNoop), 9), TETHER_OK);
+  poller.join();
+  EXPECT_EQ(status, TETHER_OK);
+  ASSERT_EQ(count, 1u);
+  EXPECT_EQ(out.user_data, 9u);
+}
+
+TEST_F(CqTest, ShutdownQueueIsClosedOnceDrained) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  ASSERT_EQ(SubmitCq(Call(kNoop), 1), TETHER_OK);
+  ASSERT_EQ(tether_cq_shutdown(cq_.get()), TETHER_OK);
+  tether_completion c = PollOne();
+  EXPECT_EQ(c.status, TETHER_OK);
+  Free(c);
+  tether_completion out{};
+  size_t count = 9;
+  EXPECT_EQ(tether_cq_poll(cq_.get(), &out, sizeof out, 1, 0, &count),
+            TETHER_E_CLOSED);
+  EXPECT_EQ(count, 0u);
+}
+
+TEST_F(CqTest, ShutdownQueueStillReceivesCallsInFlight) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  ASSERT_EQ(SubmitCq(Call(kBlock), 1), TETHER_OK);
+  ASSERT_TRUE(Probe::Get().WaitStarted(kBlock, 1));
+  ASSERT_EQ(tether_cq_shutdown(cq_.get()), TETHER_OK);
+  tether_completion out{};
+  size_t count = 5;
+  EXPECT_EQ(tether_cq_poll(cq_.get(), &out, sizeof out, 1, 0, &count),
+            TETHER_OK);
+  EXPECT_EQ(count, 0u);
+  Probe::Get().OpenGate();
+  tether_completion c = PollOne();
+  EXPECT_EQ(c.status, TETHER_OK);
+  Free(c);
+  EXPECT_EQ(tether_cq_poll(cq_.get(), &out, sizeof out, 1, kLongPollNs, &count),
+            TETHER_E_CLOSED);
+}
+
+TEST_F(CqTest, ShutdownQueueSignalsItsFd) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  ASSERT_EQ(tether_cq_reset_fd(cq_.get()), TETHER_OK);
+  ASSERT_EQ(tether_cq_shutdown(cq_.get()), TETHER_OK);
+  EXPECT_TRUE(FdReadable(tether_cq_fd(cq_.get()), 60'000));
+}
+
+TEST_F(CqTest, QueueShutdownTwiceIsOk) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  EXPECT_EQ(tether_cq_shutdown(cq_.get()), TETHER_OK);
+  EXPECT_EQ(tether_cq_shutdown(cq_.get()), TETHER_OK);
+}
+
+TEST_F(CqTest, SubmitToShutdownQueueIsClosed) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  ASSERT_EQ(tether_cq_shutdown(cq_.get()), TETHER_OK);
+  EXPECT_EQ(SubmitCq(Call(kNoop), 1), TETHER_E_CLOSED);
+  EXPECT_EQ(Stats(rt()).submitted, 0u);
+}
+
+TEST_F(CqTest, ConcurrentPollIsBusy) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  std::thread waiting([&] {
+    tether_completion out{};
+    size_t count = 0;
+    EXPECT_EQ(
+        tether_cq_poll(cq_.get(), &out, sizeof out, 1, kLongPollNs, &count),
+        TETHER_OK);
+    EXPECT_EQ(count, 1u);
+  });
+  // The other poll is blocked on the empty queue, or about to be.
+  tether_status status = TETHER_OK;
+  const bool saw_busy = WaitUntil([&] {
+    tether_completion out{};
+    size_t count = 0;
+    status = tether_cq_poll(cq_.get(), &out, sizeof out, 1, 0, &count);
+    return status != TETHER_OK;
+  });
+  EXPECT_TRUE(saw_busy);
+  EXPECT_EQ(status, TETHER_E_BUSY);
+  ASSERT_EQ(SubmitCq(Call(kNoop), 1), TETHER_OK);
+  waiting.join();
+}
+
+TEST_F(CqTest, RuntimeShutdownPutsClosedCompletionsInTheQueue) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  ASSERT_EQ(SubmitCq(Call(kNeverReply), 3), TETHER_OK);
+  ASSERT_TRUE(Probe::Get().WaitStarted(kNeverReply, 1));
+  ASSERT_EQ(tether_runtime_shutdown(rt(), TETHER_SHUTDOWN_CANCEL, 0),
+            TETHER_OK);
+  tether_completion out{};
+  size_t count = 0;
+  ASSERT_EQ(tether_cq_poll(cq_.get(), &out, sizeof out, 1, 0, &count),
+            TETHER_OK);
+  ASSERT_EQ(count, 1u);
+  EXPECT_EQ(out.user_data, 3u);
+  EXPECT_EQ(out.status, TETHER_E_CLOSED);
+  Free(out);
+}
+
+TEST_F(CqTest, QueueOutlivesItsRuntime) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  ASSERT_EQ(SubmitCq(Call(kEcho, "kept"), 4), TETHER_OK);
+  ASSERT_EQ(tether_runtime_shutdown(rt(), TETHER_SHUTDOWN_DRAIN, kLongPollNs),
+            TETHER_OK);
+  ASSERT_EQ(tether_runtime_destroy(runtime_.release()), TETHER_OK);
+  tether_completion c = PollOne();
+  EXPECT_EQ(c.user_data, 4u);
+  ASSERT_EQ(c.result_len, 4u);
+  EXPECT_EQ(std::memcmp(c.result, "kept", 4), 0);
+  Free(c);
+}
+
+TEST_F(CqTest, DestroyFreesQueuedCompletions) {
+  const uint64_t live_before = LiveBuffers();
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  for (uint64_t i = 0; i < 10; ++i)
+    ASSERT_EQ(SubmitCq(Call(kEcho, "unpolled"), i), TETHER_OK);
+  ASSERT_EQ(tether_runtime_shutdown(rt(), TETHER_SHUTDOWN_DRAIN, kLongPollNs),
+            TETHER_OK);
+  EXPECT_GE(LiveBuffers(), live_before + 10);
+  cq_.reset();
+  runtime_.reset();
+  EXPECT_EQ(LiveBuffers(), live_before);
+}
+
+TEST_F(CqTest, DestroyNullQueueIsHarmless) { tether_cq_destroy(nullptr); }
+
+}  // namespace
+}  // namespace tether_test
