@@ -24,11 +24,11 @@ struct tether_stats {
   uint64_t callback_exceptions; /* exceptions thrown by host callbacks */
   uint32_t lanes;
   uint32_t reserved0;
-  uint64_t queue_depth;        /* requests waiting in lane and shared queues */
-  uint64_t cq_backlog;         /* completions in this runtime's completion
-                                  queues, not yet polled */
-  uint64_t buffers_live;       /* tether buffers alive, process-wide */
-  uint64_t buffer_bytes_live;  /* their bytes */
+  uint64_t queue_depth;       /* requests waiting in lane and shared queues */
+  uint64_t cq_backlog;        /* completions in this runtime's completion
+                                 queues, not yet polled */
+  uint64_t buffers_live;      /* tether buffers alive, process-wide */
+  uint64_t buffer_bytes_live; /* their bytes */
   /* Submit-to-completion latency of delivered calls, in nanoseconds, from a
    * log-bucket histogram (4 buckets per power of two: each figure is the
    * upper bound of its bucket, at most 19% above the true value). */
@@ -43,9 +43,9 @@ struct tether_lane_stats {
   size_t struct_size;
   uint32_t lane;
   uint32_t reserved0;
-  uint64_t queue_depth;   /* requests waiting in this lane's own queue */
-  uint64_t handled;       /* requests whose handler ran on this lane */
-  uint64_t parks;         /* times the lane went to sleep when idle */
+  uint64_t queue_depth; /* requests waiting in this lane's own queue */
+  uint64_t handled;     /* requests whose handler ran on this lane */
+  uint64_t parks;       /* times the lane went to sleep when idle */
   /* END OF VERSION 1 */
 };
 
