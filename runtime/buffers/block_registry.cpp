@@ -9,7 +9,11 @@
 namespace tether::buffers {
 namespace {
 
-constexpr std::size_t kShards = 64;
+// Enough shards that unrelated callers rarely meet on one lock, and few
+// enough that the fork hook, which holds every shard lock (plus two more) at
+// once, stays within the 64 locks ThreadSanitizer's deadlock detector tracks.
+constexpr unsigned kShardBits = 5;
+constexpr std::size_t kShards = std::size_t{1} << kShardBits;
 // Blocks remembered per shard after their memory went back to malloc.
 constexpr std::size_t kRememberedFrees = 256;
 
@@ -42,7 +46,7 @@ std::array<Shard, kShards>& shards() {
 
 Shard& shard_for(const void* data) {
   auto bits = reinterpret_cast<uintptr_t>(data) >> 4;
-  return shards()[(bits * 0x9E3779B97F4A7C15ULL) >> 58];
+  return shards()[(bits * 0x9E3779B97F4A7C15ULL) >> (64 - kShardBits)];
 }
 
 BlockFacts facts_of(const void* data, const Entry& entry) {
