@@ -2,6 +2,7 @@
 
 #include "base/clock.h"
 #include "buffers/buffer_allocator.h"
+#include "buffers/site.h"
 #include "core/runtime.h"
 #include "handles/handle_table.h"
 #include "lanes/lane.h"
@@ -44,7 +45,10 @@ tether_status reply_error(uint64_t request, int32_t code, const char* message) {
   }
 }
 
-void* buf_alloc(size_t size) { return buffers::allocate(size); }
+// Not inlined: the site recorded is the library's code that called it.
+__attribute__((noinline)) void* buf_alloc(size_t size) {
+  return buffers::allocate_at(size, TETHER_CALLER_SITE());
+}
 
 tether_status buf_free(void* data) { return to_c(buffers::release(data)); }
 

@@ -4,12 +4,15 @@
 #include <cstring>
 #include <string>
 
+#include "buffers/site_totals.h"
 #include "core/runtime.h"
 #include "handles/handle_table.h"
 #include "log/log.h"
 
 namespace tether {
 namespace {
+
+constexpr int kSitesShown = 10;
 
 void add_line(LeakReport& report, uint64_t count, const std::string& what) {
   if (count == 0) return;
@@ -41,7 +44,20 @@ LeakReport make_leak_report(const Runtime& runtime) {
   add_line(report, stats.buffers_live,
            "live tether buffers, process-wide (" +
                std::to_string(stats.buffer_bytes_live) +
-               " bytes): results or errors never passed to tether_buf_free");
+               " bytes): results or errors never passed to tether_buf_free, "
+               "by allocation site:");
+  if (stats.buffers_live != 0) {
+    int shown = 0;
+    for (const auto& site : buffers::live_by_site()) {
+      if (++shown > kSitesShown) {
+        report.text += "    ...\n";
+        break;
+      }
+      report.text += "    " + std::to_string(site.count) + " (" +
+                     std::to_string(site.bytes) + " bytes) at " + site.name +
+                     "\n";
+    }
+  }
   HandleTable& handles = HandleTable::process_wide();
   if (handles.live() != 0) {
     add_line(report, handles.live(), "live handles, process-wide:");

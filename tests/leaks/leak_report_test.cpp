@@ -86,18 +86,24 @@ TEST(LeakReportTest, NamesUnpolledCompletionsLiveBuffersAndHandles) {
   ASSERT_EQ(tether_cq_open(runtime, &cq), TETHER_OK);
   complete_into(runtime, cq, kMakeCursor);
   complete_into(runtime, cq, kEcho);
+  void* tagged = tether_buf_alloc_tagged(11, "leak-test-site");
+  ASSERT_NE(tagged, nullptr);
 
   uint64_t findings = 0;
   std::string report = report_of(runtime, &findings);
+  EXPECT_NE(report.find("by allocation site"), std::string::npos) << report;
+  EXPECT_NE(report.find("1 (11 bytes) at leak-test-site"), std::string::npos)
+      << report;
+  ASSERT_EQ(tether_buf_free(tagged), TETHER_OK);
   EXPECT_NE(report.find("library 'cursors'"), std::string::npos) << report;
   EXPECT_NE(report.find("2 completions pushed to completion queues and never "
                         "polled"),
             std::string::npos)
       << report;
-  EXPECT_NE(report.find("2 live tether buffers"), std::string::npos) << report;
+  EXPECT_NE(report.find("3 live tether buffers"), std::string::npos) << report;
   EXPECT_NE(report.find("1 live handles"), std::string::npos) << report;
   EXPECT_NE(report.find("1 cursor"), std::string::npos) << report;
-  EXPECT_EQ(findings, 5u);
+  EXPECT_EQ(findings, 6u);
 
   // Poll, free, release: the report empties.
   tether_completion out[2];
