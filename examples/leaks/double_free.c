@@ -9,6 +9,13 @@
 #include "kvstore.h"
 #include "tether/tether.h"
 
+/* The host's own logger: tether's lines arrive here, in order with ours. */
+static void host_log(uint64_t user_data, int32_t level, const char* message) {
+  (void)user_data;
+  (void)level;
+  printf("host log: %s\n", message);
+}
+
 static volatile int done = 0;
 static void* result = NULL;
 
@@ -23,6 +30,7 @@ int main(void) {
   tether_call call;
   tether_status first, second;
 
+  tether_log_set_sink(host_log, 0, TETHER_LOG_WARN);
   if (tether_runtime_open_path(KVSTORE_LIBRARY_PATH, KVSTORE_ENTRY_SYMBOL, NULL,
                                &runtime, NULL) != TETHER_OK) {
     return 1;
