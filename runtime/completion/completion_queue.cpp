@@ -157,6 +157,10 @@ Status CompletionQueue::poll(void* out, std::size_t elem_size, std::size_t max,
     taken += take(bytes, elem_size, max);
   }
   *count = taken;
+  // Taking the last completion of a shut-down queue finishes it; the
+  // consumer, following the contract, now sleeps on the fd, so announce the
+  // end there (the push's wake-up was coalesced with the one it just read).
+  if (taken != 0 && finished()) signal();
   if (taken != 0) {
     taken_->fetch_add(taken, std::memory_order_relaxed);
     backlog_watch_.observe(static_cast<uint64_t>(

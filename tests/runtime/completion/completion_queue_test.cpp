@@ -95,6 +95,23 @@ TEST_F(CompletionQueueTest, ShutdownRefusesNewCallsAndClosesWhenDrained) {
   EXPECT_EQ(count, 0u);
 }
 
+TEST_F(CompletionQueueTest, TakingTheLastCompletionAfterShutdownWakesTheFd) {
+  // The consumer's view: fd readable, reset it, poll until short, sleep.
+  // The end of the queue must then wake it once more.
+  ASSERT_EQ(queue_->begin_call(), Status::kOk);
+  queue_->shutdown();
+  queue_->push(0, completion_with_tag(1));
+  ASSERT_TRUE(fd_readable(queue_->fd()));
+  queue_->reset_fd();
+  tether_completion out[4];
+  std::size_t count = 0;
+  ASSERT_EQ(queue_->poll(out, sizeof out[0], 4, 0, &count), Status::kOk);
+  ASSERT_EQ(count, 1u);  // short: the consumer goes to sleep on the fd
+  EXPECT_TRUE(fd_readable(queue_->fd()));
+  queue_->reset_fd();
+  EXPECT_EQ(queue_->poll(out, sizeof out[0], 4, 0, &count), Status::kClosed);
+}
+
 TEST(CompletionQueueLifetimeTest, DestroyFreesQueuedResults) {
   CompletionQueue* queue = nullptr;
   auto taken = std::make_shared<std::atomic<uint64_t>>(0);
