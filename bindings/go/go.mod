@@ -1,0 +1,3 @@
+module tether.dev/tether
+
+go 1.22

@@ -1,0 +1,40 @@
+// Package nooplib is a tether library that does almost nothing (NOOP,
+// ECHO, and SLEEP on a lane timer), linked into the process and opened with
+// tether.OpenLibrary, plus plain C functions to compare against: the
+// baseline for the binding's tests and benchmarks.
+package nooplib
+
+/*
+#cgo pkg-config: tether
+#include "nooplib.h"
+*/
+import "C"
+
+import (
+	"encoding/binary"
+	"time"
+	"unsafe"
+)
+
+// Method ids the library serves.
+const (
+	MethodNoop  = uint32(C.NOOPLIB_METHOD_NOOP)
+	MethodEcho  = uint32(C.NOOPLIB_METHOD_ECHO)
+	MethodSleep = uint32(C.NOOPLIB_METHOD_SLEEP)
+)
+
+// Library returns the library's `const tether_library*` for
+// tether.OpenLibrary. It is static: valid for the life of the process.
+func Library() unsafe.Pointer { return unsafe.Pointer(C.nooplib_library()) }
+
+// SleepPayload encodes a SLEEP call's delay.
+func SleepPayload(d time.Duration) []byte {
+	return binary.LittleEndian.AppendUint64(nil, uint64(d))
+}
+
+// DirectNoop makes one cgo call into a C function that does nothing.
+func DirectNoop() { C.nooplib_direct_noop() }
+
+// DirectSleep makes one cgo call into a C function that blocks its thread
+// for d.
+func DirectSleep(d time.Duration) { C.nooplib_direct_sleep(C.uint64_t(d)) }

@@ -1,0 +1,318 @@
+package tether
+
+// #include <stdlib.h>
+// #include "tether_go.h"
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+)
+
+// Delivery says which tether thread hands a library's reply to the
+// completion queue.
+type Delivery int
+
+const (
+	// DeliverOnLane hands replies over on the lane that ran the call: the
+	// lowest latency (TETHER_DELIVER_ON_LANE).
+	DeliverOnLane Delivery = iota
+	// DeliverOnThread hands replies over on tether's delivery thread, so
+	// the lane goes back to the library at once (TETHER_DELIVER_ON_THREAD).
+	DeliverOnThread
+)
+
+// DefaultCloseTimeout is how long Close lets calls in flight finish when
+// Options.CloseTimeout is zero.
+const DefaultCloseTimeout = 5 * time.Second
+
+// AnyLane is the key that lets any lane take a call (TETHER_KEY_ANY).
+const AnyLane = ^uint64(0)
+
+// Options configures a runtime. The zero value (or a nil *Options) means
+// tether's defaults: one lane, 16384 calls in flight, replies delivered on
+// the lane, and the default completion wait.
+type Options struct {
+	// Lanes is the number of threads running the library (1..256).
+	Lanes int
+	// PinLanes pins lane N to CPU N % ncpu.
+	PinLanes bool
+	// Deliver picks the thread that hands replies to the completion queue.
+	Deliver Delivery
+	// MaxCallsInFlight is the calls-in-flight credit; over it, TryCall
+	// returns ErrBusy and Call waits. The binding keeps a 16-byte slot per
+	// credit (plus up to 4096 spare) to name calls in flight.
+	MaxCallsInFlight int
+	// MaxBytesInFlight is the payload-bytes-in-flight credit.
+	MaxBytesInFlight uint64
+	// MaxPayloadBytes is the largest payload one call may carry; a larger
+	// one fails with ErrTooLarge.
+	MaxPayloadBytes uint64
+	// Spin is how long an idle lane spins before it parks; negative parks
+	// at once.
+	Spin time.Duration
+	// CloseTimeout bounds how long Close waits for calls in flight before
+	// ending them with ErrClosed (default DefaultCloseTimeout).
+	CloseTimeout time.Duration
+	// Wait picks how the completion goroutine waits for completions.
+	Wait WaitStrategy
+}
+
+// Runtime is a library served by tether on lanes it owns. Open one with
+// OpenPath or OpenLibrary, call it from any number of goroutines, and Close
+// it when done (a finalizer closes a Runtime that is dropped unclosed).
+//
+// Thread safety: every method may be called from any goroutine, Close
+// included, concurrently with calls in flight.
+type Runtime struct {
+	e *engine
+}
+
+// engine owns the C runtime handle and everything calls share. It is kept
+// apart from Runtime so that the completion goroutine, which holds the
+// engine, does not keep an abandoned Runtime reachable.
+type engine struct {
+	rt    *C.tether_runtime // nil once destroyed
+	q     *completionQueue
+	slab  *slab
+	gate  creditGate
+	lanes int
+
+	// users counts C calls using rt right now; closedBit is set by Close.
+	users        atomic.Int64
+	closeTimeout time.Duration
+	closeOnce    sync.Once
+	closeErr     error
+	drained      chan struct{} // closed when the completion goroutine exits
+	// wakeupsByTimeout counts netpoller waits that ended by their time
+	// limit rather than by the eventfd.
+	wakeupsByTimeout atomic.Int64
+
+	calls sync.Pool // *callState for Call, reused once the caller is done
+}
+
+const closedBit = int64(1) << 62
+
+// errClosed is returned by every call on a closed Runtime.
+var errClosed = &Error{Code: ErrClosed.Code, Message: "the runtime is closed"}
+
+// OpenPath opens a runtime serving the library at path (loaded with
+// dlopen) whose exported function symbol returns its tether_library table.
+// Blocks until every lane has started. The error of a failed open names
+// the path or symbol and why (it matches ErrLoad).
+func OpenPath(path, symbol string, opts *Options) (*Runtime, error) {
+	cpath, csymbol := C.CString(path), C.CString(symbol)
+	defer C.free(unsafe.Pointer(cpath))
+	defer C.free(unsafe.Pointer(csymbol))
+	return open(opts, func(config *C.tether_runtime_config, rt **C.tether_runtime, why **C.char) C.tether_status {
+		return C.tether_runtime_open_path(cpath, csymbol, config, rt, why)
+	})
+}
+
+// OpenLibrary opens a runtime serving a library linked into the process.
+// library is a `const tether_library*` (C memory, e.g. what the library's
+// entry function returns) and must stay valid while the runtime is open.
+// Blocks until every lane has started.
+func OpenLibrary(library unsafe.Pointer, opts *Options) (*Runtime, error) {
+	if library == nil {
+		return nil, &Error{Code: ErrInvalidArgument.Code, Message: "OpenLibrary: nil library table"}
+	}
+	return open(opts, func(config *C.tether_runtime_config, rt **C.tether_runtime, why **C.char) C.tether_status {
+		return C.tether_runtime_open((*C.tether_library)(library), config, rt, why)
+	})
+}
+
+type openFunc func(*C.tether_runtime_config, **C.tether_runtime, **C.char) C.tether_status
+
+func open(opts *Options, openC openFunc) (*Runtime, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	config, err := opts.config()
+	if err != nil {
+		return nil, err
+	}
+	var rt *C.tether_runtime
+	var why *C.char
+	if status := openC(config, &rt, &why); status != C.TETHER_OK {
+		C.free(unsafe.Pointer(config))
+		return nil, statusError(status, takeString(why))
+	}
+	maxCalls := int(config.max_calls_in_flight)
+	C.free(unsafe.Pointer(config))
+
+	e := &engine{
+		rt:           rt,
+		slab:         newSlab(maxCalls + min(maxCalls, 4096)),
+		lanes:        int(C.tether_runtime_lanes(rt)),
+		closeTimeout: opts.CloseTimeout,
+		drained:      make(chan struct{}),
+	}
+	if e.closeTimeout <= 0 {
+		e.closeTimeout = DefaultCloseTimeout
+	}
+	e.calls.New = func() any { return newCallState(false) }
+	q, err := openCompletionQueue(rt)
+	if err == nil {
+		err = e.startDraining(q, opts.Wait)
+	}
+	if err != nil {
+		if q != nil {
+			q.destroy()
+		}
+		C.tether_runtime_destroy(rt)
+		return nil, err
+	}
+	r := &Runtime{e: e}
+	runtime.SetFinalizer(r, func(r *Runtime) { go r.e.close() })
+	return r, nil
+}
+
+// config builds a C config (C memory: the caller frees it) from o.
+func (o *Options) config() (*C.tether_runtime_config, error) {
+	config := (*C.tether_runtime_config)(C.malloc(C.sizeof_tether_runtime_config))
+	C.tether_runtime_config_init(config)
+	invalid := func(format string, args ...any) (*C.tether_runtime_config, error) {
+		C.free(unsafe.Pointer(config))
+		return nil, &Error{Code: ErrInvalidArgument.Code, Message: fmt.Sprintf(format, args...)}
+	}
+	if o.Lanes < 0 || o.MaxCallsInFlight < 0 {
+		return invalid("Options: Lanes (%d) and MaxCallsInFlight (%d) must not be negative", o.Lanes, o.MaxCallsInFlight)
+	}
+	if o.Wait < 0 || o.Wait > WaitBlockingPoll {
+		return invalid("Options: unknown Wait strategy %d", o.Wait)
+	}
+	if o.Lanes > 0 {
+		config.lanes = C.uint32_t(o.Lanes)
+	}
+	if o.PinLanes {
+		config.pin_lanes = 1
+	}
+	switch o.Deliver {
+	case DeliverOnLane:
+		config.deliver = C.TETHER_DELIVER_ON_LANE
+	case DeliverOnThread:
+		config.deliver = C.TETHER_DELIVER_ON_THREAD
+	default:
+		return invalid("Options: unknown Deliver %d", o.Deliver)
+	}
+	if o.MaxCallsInFlight > 0 {
+		config.max_calls_in_flight = C.uint32_t(min(o.MaxCallsInFlight, 1<<31))
+	}
+	if o.MaxBytesInFlight > 0 {
+		config.max_bytes_in_flight = C.uint64_t(o.MaxBytesInFlight)
+	}
+	if o.MaxPayloadBytes > 0 {
+		config.max_payload_bytes = C.uint64_t(o.MaxPayloadBytes)
+	}
+	switch {
+	case o.Spin < 0:
+		config.spin_ns = 0
+	case o.Spin > 0:
+		config.spin_ns = C.uint64_t(o.Spin)
+	}
+	return config, nil
+}
+
+// Lanes returns the number of lanes the runtime runs (0 once closed).
+func (r *Runtime) Lanes() int {
+	if r == nil || r.e == nil || r.e.users.Load()&closedBit != 0 {
+		return 0
+	}
+	return r.e.lanes
+}
+
+// Close stops intake, lets calls in flight finish for up to
+// Options.CloseTimeout, ends the rest with ErrClosed, then frees the
+// runtime. Every call in flight returns exactly once, with its result or
+// ErrClosed. Idempotent: later (or concurrent) calls wait for the first
+// and return nil. Blocks until the lanes have stopped.
+func (r *Runtime) Close() error {
+	if r == nil || r.e == nil {
+		return nil
+	}
+	runtime.SetFinalizer(r, nil)
+	return r.e.close()
+}
+
+// open returns the engine of a Runtime that was opened (closed or not).
+func (r *Runtime) open() (*engine, error) {
+	if r == nil || r.e == nil {
+		return nil, &Error{Code: ErrClosed.Code, Message: "nil *Runtime (use OpenPath or OpenLibrary)"}
+	}
+	return r.e, nil
+}
+
+// ptr returns the C handle. It panics once the runtime is destroyed: every
+// caller must hold an enter() around its use.
+func (e *engine) ptr() *C.tether_runtime {
+	if e.rt == nil {
+		panic("tether: use of a closed Runtime")
+	}
+	return e.rt
+}
+
+// enter registers a C call that will use the handle; false once Close has
+// begun. Each true enter is paired with one leave.
+func (e *engine) enter() bool {
+	if e.users.Add(1)&closedBit != 0 {
+		e.users.Add(-1)
+		return false
+	}
+	return true
+}
+
+func (e *engine) leave() { e.users.Add(-1) }
+
+// close shuts the runtime down and frees it, once.
+func (e *engine) close() error {
+	first := false
+	e.closeOnce.Do(func() {
+		first = true
+		e.closeErr = e.shutdown()
+	})
+	if first {
+		return e.closeErr
+	}
+	return nil
+}
+
+func (e *engine) shutdown() error {
+	e.users.Add(closedBit)
+	e.gate.releaseAll() // waiters for credit retry, and see the runtime closed
+	status := C.tether_runtime_shutdown(e.rt, C.TETHER_SHUTDOWN_DRAIN, C.uint64_t(e.closeTimeout))
+	if status == C.TETHER_E_WOULD_DEADLOCK {
+		// Called from one of the runtime's own threads (a log handler on a
+		// lane): finish from a goroutine, which never runs there.
+		go func() {
+			e.finishShutdown(C.tether_runtime_shutdown(e.rt, C.TETHER_SHUTDOWN_DRAIN, C.uint64_t(e.closeTimeout)))
+		}()
+		return &Error{Code: int32(status), Message: "Close called on one of the runtime's own threads; it finishes in the background"}
+	}
+	return e.finishShutdown(status)
+}
+
+// finishShutdown runs once tether_runtime_shutdown has returned: every
+// call has completed into the queue. It lets the completion goroutine hand
+// out the last of them, waits for C calls still using the handle, and
+// frees the queue and the runtime.
+func (e *engine) finishShutdown(status C.tether_status) error {
+	err := statusError(status, "shutting down")
+	if errors.Is(err, ErrClosed) {
+		err = nil
+	}
+	e.q.shutdown()
+	<-e.drained
+	for e.users.Load() != closedBit {
+		time.Sleep(20 * time.Microsecond) // a submit or cancel returning CLOSED
+	}
+	e.q.destroy()
+	C.tether_runtime_destroy(e.rt)
+	e.rt = nil
+	return err
+}

@@ -1,0 +1,275 @@
+package tether
+
+import (
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tether.dev/tether/internal/nooplib"
+)
+
+func TestOpenPathMissingFileIsNamed(t *testing.T) {
+	const path = "/nonexistent/libnothing.so"
+	rt, err := OpenPath(path, "tether_kvstore_library", nil)
+	if rt != nil || !errors.Is(err, ErrLoad) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("OpenPath(%s) = %v, %v; want ErrLoad naming the path", path, rt, err)
+	}
+}
+
+func TestOpenPathMissingSymbolIsNamed(t *testing.T) {
+	const symbol = "no_such_entry_symbol"
+	rt, err := OpenPath(kvstorePath(t), symbol, nil)
+	if rt != nil || !errors.Is(err, ErrLoad) || !strings.Contains(err.Error(), symbol) {
+		t.Fatalf("OpenPath(kvstore, %s) = %v, %v; want ErrLoad naming the symbol", symbol, rt, err)
+	}
+}
+
+func TestOpenLibraryNilIsInvalid(t *testing.T) {
+	if _, err := OpenLibrary(nil, nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Fatalf("OpenLibrary(nil) = %v, want ErrInvalidArgument", err)
+	}
+}
+
+func TestOpenRejectsBadOptions(t *testing.T) {
+	for name, opts := range map[string]*Options{
+		"too many lanes":    {Lanes: 100000},
+		"negative lanes":    {Lanes: -1},
+		"unknown delivery":  {Deliver: Delivery(7)},
+		"unknown wait":      {Wait: WaitStrategy(9)},
+		"negative credits":  {MaxCallsInFlight: -3},
+		"huge payload size": {MaxPayloadBytes: 1 << 40},
+	} {
+		if rt, err := OpenLibrary(nooplib.Library(), opts); !errors.Is(err, ErrInvalidArgument) {
+			rt.Close()
+			t.Errorf("%s: open = %v, want ErrInvalidArgument", name, err)
+		}
+	}
+}
+
+func TestOpenReportsLanes(t *testing.T) {
+	rt := openNoop(t, &Options{Lanes: 3})
+	if got := rt.Lanes(); got != 3 {
+		t.Fatalf("Lanes() = %d, want 3", got)
+	}
+}
+
+func TestCloseTwiceIsFine(t *testing.T) {
+	rt := openNoop(t, nil)
+	if err := rt.Close(); err != nil {
+		t.Fatalf("first Close: %v", err)
+	}
+	if err := rt.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if rt.Lanes() != 0 {
+		t.Fatal("Lanes() after Close is not 0")
+	}
+}
+
+func TestConcurrentCloseIsFine(t *testing.T) {
+	rt := openNoop(t, nil)
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rt.Close()
+		}()
+	}
+	wg.Wait()
+}
+
+func TestCallAfterCloseIsErrClosed(t *testing.T) {
+	rt := openNoop(t, nil)
+	rt.Close()
+	if _, err := rt.Call(background, nooplib.MethodNoop, AnyLane, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Call after Close = %v, want ErrClosed", err)
+	}
+	if _, err := rt.TryCall(background, nooplib.MethodNoop, AnyLane, nil); !errors.Is(err, ErrClosed) {
+		t.Fatalf("TryCall after Close = %v, want ErrClosed", err)
+	}
+	if _, err := rt.Go(background, nooplib.MethodNoop, AnyLane, nil).Result(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Go after Close = %v, want ErrClosed", err)
+	}
+	if _, err := rt.Stats(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Stats after Close = %v, want ErrClosed", err)
+	}
+}
+
+func TestNilRuntimeIsErrClosed(t *testing.T) {
+	var rt *Runtime
+	if _, err := rt.Call(background, 0, AnyLane, nil); !errors.Is(err, ErrClosed) || !strings.Contains(err.Error(), "nil") {
+		t.Fatalf("Call on a nil *Runtime = %v, want ErrClosed saying nil", err)
+	}
+	if _, err := rt.Stats(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Stats on a nil *Runtime = %v", err)
+	}
+	if _, err := rt.Go(background, 0, AnyLane, nil).Result(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Go on a nil *Runtime = %v", err)
+	}
+	if err := rt.Close(); err != nil {
+		t.Fatalf("Close on a nil *Runtime = %v", err)
+	}
+	if rt.Lanes() != 0 {
+		t.Fatal("Lanes on a nil *Runtime is not 0")
+	}
+}
+
+func TestCloseEndsCallsInFlightExactlyOnce(t *testing.T) {
+	for _, strategy := range strategies {
+		t.Run(strategy.String(), func(t *testing.T) {
+			rt := openNoop(t, &Options{Lanes: 2, CloseTimeout: 20 * time.Millisecond, Wait: strategy})
+			const callers = 200
+			outcomes := make(chan error, 2*callers)
+			var started sync.WaitGroup
+			for i := 0; i < callers; i++ {
+				started.Add(1)
+				go func() {
+					p := rt.Go(background, nooplib.MethodSleep, AnyLane, nooplib.SleepPayload(10*time.Second))
+					started.Done()
+					_, err := p.Result()
+					outcomes <- err
+				}()
+			}
+			started.Wait()
+			if err := rt.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			for i := 0; i < callers; i++ {
+				if err := <-outcomes; !errors.Is(err, ErrClosed) {
+					t.Fatalf("call %d ended with %v, want ErrClosed", i, err)
+				}
+			}
+			select {
+			case err := <-outcomes:
+				t.Fatalf("a call returned twice (extra outcome %v)", err)
+			case <-time.After(50 * time.Millisecond):
+			}
+		})
+	}
+}
+
+func TestCloseDrainsCallsThatFinishInTime(t *testing.T) {
+	rt := openNoop(t, &Options{Lanes: 2, CloseTimeout: 5 * time.Second})
+	var pending []*Pending
+	for i := 0; i < 100; i++ {
+		pending = append(pending, rt.Go(background, nooplib.MethodSleep, AnyLane, nooplib.SleepPayload(20*time.Millisecond)))
+	}
+	if err := rt.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	for i, p := range pending {
+		if _, err := p.Result(); err != nil {
+			t.Fatalf("call %d: %v, want success (drained before the timeout)", i, err)
+		}
+	}
+}
+
+func TestCloseWhileCallersStillSubmitting(t *testing.T) {
+	rt := openNoop(t, &Options{Lanes: 2, MaxCallsInFlight: 16})
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for i := 0; i < 32; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				_, err := rt.Call(background, nooplib.MethodEcho, AnyLane, []byte("x"))
+				if errors.Is(err, ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Errorf("Call: %v", err)
+					return
+				}
+				select {
+				case <-stop:
+				default:
+				}
+			}
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	rt.Close()
+	close(stop)
+	wg.Wait()
+}
+
+func TestGoroutinesReturnToBaselineAfterClose(t *testing.T) {
+	for _, strategy := range strategies {
+		t.Run(strategy.String(), func(t *testing.T) {
+			baseline := runtime.NumGoroutine()
+			rt, err := OpenLibrary(nooplib.Library(), &Options{Lanes: 2, Wait: strategy})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 100; i++ {
+				if _, err := rt.Call(background, nooplib.MethodNoop, AnyLane, nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := rt.Close(); err != nil {
+				t.Fatal(err)
+			}
+			goroutinesSettle(t, baseline)
+		})
+	}
+}
+
+func TestFinalizerClosesAnAbandonedRuntime(t *testing.T) {
+	baselineGoroutines := runtime.NumGoroutine()
+	func() {
+		rt, err := OpenLibrary(nooplib.Library(), &Options{Lanes: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rt.Call(background, nooplib.MethodNoop, AnyLane, nil); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	// The completion goroutine exits only once the runtime is shut down.
+	waitFor(t, "the finalizer to close the runtime", func() bool {
+		runtime.GC()
+		return runtime.NumGoroutine() <= baselineGoroutines
+	})
+}
+
+// The last completion's wake-up can also be the queue's end-of-calls
+// wake-up; Close must not then wait for a wake-up that never comes.
+func TestCloseIsPromptWhileCallersSubmit(t *testing.T) {
+	for _, strategy := range strategies {
+		t.Run(strategy.String(), func(t *testing.T) {
+			for i := 0; i < 100; i++ {
+				rt, err := OpenLibrary(nooplib.Library(), &Options{Lanes: 2, MaxCallsInFlight: 16, Wait: strategy})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var wg sync.WaitGroup
+				for g := 0; g < 16; g++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							if _, err := rt.Call(background, nooplib.MethodEcho, AnyLane, []byte("x")); err != nil {
+								return
+							}
+						}
+					}()
+				}
+				time.Sleep(2 * time.Millisecond)
+				start := time.Now()
+				rt.Close()
+				wg.Wait()
+				if took := time.Since(start); took > 500*time.Millisecond {
+					t.Fatalf("round %d: Close took %v (a lost wake-up)", i, took)
+				}
+				if n := rt.e.wakeupsByTimeout.Load(); n != 0 {
+					t.Fatalf("round %d: the completion goroutine woke %d times by its time limit", i, n)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,160 @@
+package tether
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"tether.dev/tether/internal/nooplib"
+)
+
+// kvstoreEnv names the environment variable holding the kvstore module's
+// path. Tests that need it skip without it, except under CI=true, where
+// they fail.
+const kvstoreEnv = "TETHER_KVSTORE_LIBRARY"
+
+func kvstorePath(t testing.TB) string {
+	t.Helper()
+	path := os.Getenv(kvstoreEnv)
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set: point it at the kvstore module (libkvstore.so)", kvstoreEnv)
+		}
+		t.Skipf("%s is not set; skipping a test that needs the kvstore module", kvstoreEnv)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("%s=%s: %v", kvstoreEnv, path, err)
+	}
+	return path
+}
+
+// openKVStore opens the kvstore module and checks, when the test ends,
+// that nothing leaked (see watchRuntime).
+func openKVStore(t testing.TB, opts *Options) *Runtime {
+	t.Helper()
+	path := kvstorePath(t)
+	before, _ := LiveBuffers()
+	rt, err := OpenPath(path, "tether_kvstore_library", opts)
+	if err != nil {
+		t.Fatalf("OpenPath(%s): %v", path, err)
+	}
+	watchRuntime(t, rt, before)
+	return rt
+}
+
+// openNoop opens the linked no-op library, checked like openKVStore.
+func openNoop(t testing.TB, opts *Options) *Runtime {
+	t.Helper()
+	before, _ := LiveBuffers()
+	rt, err := OpenLibrary(nooplib.Library(), opts)
+	if err != nil {
+		t.Fatalf("OpenLibrary(nooplib): %v", err)
+	}
+	watchRuntime(t, rt, before)
+	return rt
+}
+
+// watchRuntime checks at the end of the test that the runtime went quiet
+// (no call in flight) and, once closed, that every tether buffer handed
+// out since the runtime opened was freed.
+func watchRuntime(t testing.TB, rt *Runtime, buffersBefore uint64) {
+	t.Cleanup(func() {
+		if _, err := rt.Stats(); err == nil {
+			waitFor(t, "stats in_flight to reach 0", func() bool {
+				s, err := rt.Stats()
+				return err == nil && s.InFlight == 0
+			})
+		}
+		if err := rt.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		waitFor(t, "live tether buffers back to their baseline", func() bool {
+			n, _ := LiveBuffers()
+			return n == buffersBefore
+		})
+	})
+}
+
+// waitFor polls cond for up to 5 s and fails the test if it never holds.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Errorf("timed out waiting for %s", what)
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// osThreads reads this process's thread count from /proc/self/status.
+func osThreads(t testing.TB) int {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatalf("reading /proc/self/status: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Threads:"); ok {
+			n, err := strconv.Atoi(strings.TrimSpace(rest))
+			if err != nil {
+				t.Fatalf("parsing %q: %v", line, err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no Threads: line in /proc/self/status")
+	return 0
+}
+
+// threadSampler records the peak OS thread count while it runs.
+type threadSampler struct {
+	stop chan struct{}
+	done chan int
+}
+
+func sampleThreads(t testing.TB) *threadSampler {
+	s := &threadSampler{stop: make(chan struct{}), done: make(chan int)}
+	go func() {
+		peak := osThreads(t)
+		tick := time.NewTicker(500 * time.Microsecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-s.stop:
+				s.done <- peak
+				return
+			case <-tick.C:
+				peak = max(peak, osThreads(t))
+			}
+		}
+	}()
+	return s
+}
+
+// peak stops sampling and returns the highest count seen.
+func (s *threadSampler) peak() int {
+	close(s.stop)
+	return <-s.done
+}
+
+// goroutinesSettle waits for the goroutine count to drop to at most n.
+func goroutinesSettle(t testing.TB, n int) {
+	t.Helper()
+	waitFor(t, "goroutines back to "+strconv.Itoa(n), func() bool {
+		return runtime.NumGoroutine() <= n
+	})
+	if got := runtime.NumGoroutine(); got > n {
+		buf := make([]byte, 1<<16)
+		t.Logf("goroutines:\n%s", buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// strategies lists every wait strategy, for tests that run with each.
+var strategies = []WaitStrategy{WaitNetpoller, WaitBlockingPoll}
+
+var background = context.Background()

@@ -1,0 +1,27 @@
+package tether
+
+// #include "tether_go.h"
+import "C"
+
+import "unsafe"
+
+// Test support that needs cgo (test files cannot use it): these are not
+// exported and are only called from the package's tests.
+
+// allocTestBuffer copies b into a new tether buffer.
+func allocTestBuffer(b []byte) (unsafe.Pointer, C.size_t) {
+	p := C.tether_buf_alloc(C.size_t(len(b)))
+	copy(unsafe.Slice((*byte)(p), len(b)), b)
+	return p, C.size_t(len(b))
+}
+
+func freeTestBuffer(p unsafe.Pointer) { C.tether_buf_free(p) }
+
+func cString(p unsafe.Pointer) *C.char { return (*C.char)(p) }
+
+// logTestLine sends a line through tether's log sink the way tether's own
+// threads do, by freeing a pointer tether never allocated (logged at WARN).
+func logTestLine() {
+	var local C.int
+	C.tether_buf_free(unsafe.Pointer(&local))
+}
