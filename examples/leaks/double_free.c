@@ -3,6 +3,7 @@
  * pointer, and the program goes on: the heap is untouched.
  *
  * The one-line fix: clear the pointer when ownership is given up. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,13 +17,18 @@ static void host_log(uint64_t user_data, int32_t level, const char* message) {
   printf("host log: %s\n", message);
 }
 
-static volatile int done = 0;
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t completed = PTHREAD_COND_INITIALIZER;
+static int done = 0;
 static void* result = NULL;
 
 static void on_complete(tether_completion* completion) {
-  result = completion->result; /* the host now owns it */
   tether_buf_free(completion->error);
+  pthread_mutex_lock(&mutex);
+  result = completion->result; /* the host now owns it */
   done = 1;
+  pthread_cond_signal(&completed);
+  pthread_mutex_unlock(&mutex);
 }
 
 int main(void) {
@@ -39,8 +45,9 @@ int main(void) {
   call.method = KVSTORE_METHOD_STATS;
   if (tether_submit(runtime, &call, on_complete, 0, NULL) != TETHER_OK)
     return 1;
-  while (!done) {
-  }
+  pthread_mutex_lock(&mutex);
+  while (!done) pthread_cond_wait(&completed, &mutex);
+  pthread_mutex_unlock(&mutex);
   first = tether_buf_free(result);  /* the owner's free */
   second = tether_buf_free(result); /* the bug: someone frees it again */
   printf("first free: %s, second free: %s\n", tether_status_str(first),
