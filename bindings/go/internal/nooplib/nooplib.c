@@ -72,7 +72,8 @@ static void noop_handle(void* state_ptr, const tether_request* request) {
         return;
       }
       for (i = 0; i < 8; ++i) {
-        delay |= (uint64_t)((const unsigned char*)request->payload)[i] << (8 * i);
+        delay |= (uint64_t)((const unsigned char*)request->payload)[i]
+                 << (8 * i);
       }
       s = (sleeper*)malloc(sizeof *s);
       if (s == NULL) {
@@ -94,9 +95,13 @@ static void noop_handle(void* state_ptr, const tether_request* request) {
 
 static void noop_lane_stop(void* state) { free(state); }
 
-static const tether_library noop_library = {
-    sizeof(tether_library), TETHER_LIBRARY_ABI_VERSION, 0, "nooplib",
-    noop_lane_start,        noop_handle,                noop_lane_stop};
+static const tether_library noop_library = {sizeof(tether_library),
+                                            TETHER_LIBRARY_ABI_VERSION,
+                                            0,
+                                            "nooplib",
+                                            noop_lane_start,
+                                            noop_handle,
+                                            noop_lane_stop};
 
 const tether_library* nooplib_library(void) { return &noop_library; }
 
