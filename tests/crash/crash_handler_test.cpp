@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -29,10 +30,17 @@ namespace {
 constexpr uint32_t kCrashMethod = 7;
 constexpr int kPreviousHandlerExit = 42;
 
+// The fault waits until the child has written its ticket, so the parent can
+// find both in order.
+std::atomic<bool> ticket_written{false};
+
 struct CrashingLane {
   explicit CrashingLane(tether::Lane& lane) : lane(lane) {}
   void handle(const tether::Request& request) {
-    if (request.method() == kCrashMethod) crashing_library_dereference_null();
+    if (request.method() == kCrashMethod) {
+      while (!ticket_written.load()) std::this_thread::yield();
+      crashing_library_dereference_null();
+    }
     lane.reply(request, "");
   }
   tether::Lane& lane;
@@ -73,6 +81,7 @@ void fault_on_a_lane() {
   }
   std::string line = "submitted ticket " + std::to_string(ticket) + "\n";
   (void)!write(STDERR_FILENO, line.data(), line.size());
+  ticket_written.store(true);
   sleep(20);
   _exit(5);  // the fault never came
 }
