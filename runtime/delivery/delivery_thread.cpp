@@ -34,7 +34,6 @@ void DeliveryThread::run() {
   thread_id_.store(std::this_thread::get_id());
   pthread_setname_np(pthread_self(), "tether-deliver");
   const uint64_t spin_ns = runtime_.options().spin_ns;
-  uint64_t idle_since = 0;
   for (;;) {
     wake_by_ns_.store(0, std::memory_order_seq_cst);
     std::size_t work = deliver_queued() + take_deadlines();
@@ -42,27 +41,20 @@ void DeliveryThread::run() {
     expire_deadlines(now);
     loop_.run_ready(now);
     if (work != 0) {
-      idle_since = 0;
+      loop_.busy();
       continue;
     }
     if (stop_requested_.load(std::memory_order_acquire)) break;
-    if (idle_since == 0) idle_since = now;
-    if (now - idle_since < spin_ns) {
-      cpu_relax();
-      continue;
-    }
-    arm_timer(now);
-    wake_by_ns_.store(deadlines_.empty() ? UINT64_MAX : timer_armed_for_,
-                      std::memory_order_seq_cst);
-    loop_.begin_park();
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (!queues_look_empty() ||
-        stop_requested_.load(std::memory_order_seq_cst)) {
-      loop_.cancel_park();
-      continue;
-    }
-    loop_.park();
-    idle_since = 0;
+    loop_.idle(now, spin_ns, [&] {
+      // Say how long we may sleep, then look once more: a submitter either
+      // sees this (and wakes us for an earlier deadline) or we see its entry.
+      arm_timer(now);
+      wake_by_ns_.store(deadlines_.empty() ? UINT64_MAX : timer_armed_for_,
+                        std::memory_order_seq_cst);
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      return !queues_look_empty() ||
+             stop_requested_.load(std::memory_order_seq_cst);
+    });
   }
   // Lanes are joined before this thread is asked to stop: nothing more
   // arrives, so one last pass delivers everything.

@@ -65,6 +65,31 @@ class EventLoop {
 
   bool parked() const { return parked_.load(std::memory_order_relaxed); }
 
+  // Owner thread, the idle half of a worker loop: call after a pass that
+  // found no work. Returns true while the owner should keep spinning (for
+  // spin_ns since work was last seen); then parks, unless `work_visible`
+  // (checked after the park is announced) says work arrived meanwhile.
+  // Returns false after a park or a cancelled one: loop again.
+  template <class WorkVisible>
+  bool idle(uint64_t now, uint64_t spin_ns, WorkVisible&& work_visible) {
+    if (idle_since_ == 0) idle_since_ = now;
+    if (now - idle_since_ < spin_ns) {
+      cpu_relax();
+      return true;
+    }
+    begin_park();
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (work_visible()) {
+      cancel_park();
+      return false;
+    }
+    park();
+    idle_since_ = 0;
+    return false;
+  }
+  // Owner thread: a pass found work; the next idle spell spins afresh.
+  void busy() { idle_since_ = 0; }
+
   // Stops intake and runs every pending posted work and timer with
   // ran == false. Owner thread only; the loop stays closed.
   void close();
@@ -72,6 +97,7 @@ class EventLoop {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  uint64_t idle_since_ = 0;  // owner thread; 0: not idle
   alignas(kCacheLine) std::atomic<bool> parked_{false};
 };
 

@@ -119,33 +119,24 @@ void Lane::run() {
   }
 
   const uint64_t spin_ns = runtime_.options().spin_ns;
-  uint64_t idle_since = 0;
   for (;;) {
     std::size_t handled = drain_once();
     uint64_t now = now_ns();
     loop_.run_ready(now);
     deliver_deferred();
     if (handled != 0) {
-      idle_since = 0;
+      loop_.busy();
       continue;
     }
     if (stop_requested_.load(std::memory_order_acquire)) break;
-    if (idle_since == 0) idle_since = now;
-    if (now - idle_since < spin_ns) {
-      cpu_relax();
-      continue;
-    }
-    loop_.begin_park();
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (!queues_look_empty() ||
-        stop_requested_.load(std::memory_order_seq_cst)) {
-      loop_.cancel_park();
-      continue;
-    }
-    CompletionCounters::bump(parks_);
-    loop_.park();
-    deliver_deferred();
-    idle_since = 0;
+    bool parking = false;
+    loop_.idle(now, spin_ns, [&] {
+      parking = queues_look_empty() &&
+                !stop_requested_.load(std::memory_order_seq_cst);
+      if (parking) CompletionCounters::bump(parks_);
+      return !parking;
+    });
+    if (parking) deliver_deferred();  // replies made by what woke the lane
   }
   finish();
 }
