@@ -106,9 +106,13 @@ TETHER_API tether_status tether_submit(tether_runtime* runtime,
                                        uint64_t user_data,
                                        uint64_t* ticket_out);
 
-/* Submits one call whose completion is pushed to `cq`, carrying `tag`.
- * Errors: as tether_submit(), plus TETHER_E_CLOSED when cq is shut down.
- * Everything else as tether_submit(). */
+/* Submits one call whose completion is pushed to `cq`, carrying `tag`; the
+ * host takes it with tether_cq_poll() on a thread of its choosing.
+ * Ownership: as tether_submit(); `cq` is borrowed and may be destroyed while
+ *   the call is in flight (its completion is then freed by tether).
+ * Errors: as tether_submit(), plus TETHER_E_CLOSED when cq is shut down and
+ *   TETHER_E_INVALID_ARG when cq is NULL or belongs to another runtime.
+ * Thread safety: any thread. Blocks: no, never. */
 TETHER_API tether_status tether_submit_cq(tether_runtime* runtime,
                                           const tether_call* call,
                                           tether_cq* cq, uint64_t tag,
@@ -126,7 +130,9 @@ TETHER_API tether_status tether_submit_batch(
     tether_callback_fn callback, const uint64_t* user_data,
     uint64_t* tickets_out, size_t* submitted_out);
 
-/* As tether_submit_batch(), completing into `cq` with tags[i]. */
+/* As tether_submit_batch(), completing into `cq` with tags[i] (`tags` must
+ * not be NULL), as tether_submit_cq() does.
+ * Thread safety: any thread. Blocks: no, never. */
 TETHER_API tether_status tether_submit_batch_cq(tether_runtime* runtime,
                                                 const tether_call* calls,
                                                 size_t count, tether_cq* cq,
