@@ -1,6 +1,7 @@
 #include "boundary.h"
 #include "buffers/buffer_allocator.h"
 #include "buffers/buffer_mode.h"
+#include "buffers/buffer_watch.h"
 #include "buffers/integrity_check.h"
 #include "buffers/misuse_report.h"
 #include "buffers/site_tags.h"
@@ -68,6 +69,14 @@ TETHER_API tether_status tether_buf_size(const void* data, size_t* size_out) {
 TETHER_API void tether_buf_live(uint64_t* count_out, uint64_t* bytes_out) {
   try {
     tether::buffers::live_totals(count_out, bytes_out);
+  } catch (...) {
+  }
+}
+
+TETHER_API void tether_buf_set_growth_threshold(uint64_t count_threshold,
+                                                uint64_t bytes_threshold) {
+  try {
+    tether::buffers::set_live_thresholds(count_threshold, bytes_threshold);
   } catch (...) {
   }
 }

@@ -1,6 +1,7 @@
 #include "buffers/block_registry.h"
 
 #include <array>
+#include <atomic>
 #include <mutex>
 #include <unordered_map>
 
@@ -27,13 +28,19 @@ struct Entry {
 struct alignas(64) Shard {
   std::mutex mutex;
   std::unordered_map<const void*, Entry> blocks;
-  uint64_t live_count = 0;
-  uint64_t live_bytes = 0;
   // A ring, newest at remembered_next - 1. Searched only for pointers that
   // are not in `blocks`, which is always a misuse, so a scan is cheap enough.
   std::array<BlockFacts, kRememberedFrees> remembered{};
   std::size_t remembered_next = 0;
 };
+
+// Process-wide, not per shard, so the growth watch can see the total on
+// every allocation without visiting the shards.
+struct alignas(64) LiveCounters {
+  std::atomic<uint64_t> count{0};
+  std::atomic<uint64_t> bytes{0};
+};
+LiveCounters g_live;
 
 std::array<Shard, kShards>& shards() {
   // Never destroyed: buffers may be freed from other static destructors.
@@ -76,14 +83,20 @@ const BlockFacts* find_remembered(const Shard& shard, const void* data) {
 
 }  // namespace
 
-void register_block(BlockHeader* header) {
+LiveTotals register_block(BlockHeader* header) {
   const void* data = data_of(header);
   Shard& shard = shard_for(data);
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  shard.blocks.insert_or_assign(
-      data, Entry{header, header->size, header->mode, BlockState::kLive});
-  ++shard.live_count;
-  shard.live_bytes += header->size;
+  {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    shard.blocks.insert_or_assign(
+        data, Entry{header, header->size, header->mode, BlockState::kLive});
+  }
+  LiveTotals totals;
+  totals.count = g_live.count.fetch_add(1, std::memory_order_relaxed) + 1;
+  totals.bytes =
+      g_live.bytes.fetch_add(header->size, std::memory_order_relaxed) +
+      header->size;
+  return totals;
 }
 
 Membership claim_for_free(const void* data, Site freed_by, BlockFacts* facts) {
@@ -104,8 +117,8 @@ Membership claim_for_free(const void* data, Site freed_by, BlockFacts* facts) {
   entry.state = BlockState::kFreed;
   entry.header->state = BlockState::kFreed;
   entry.header->freed_at = freed_by;
-  --shard.live_count;
-  shard.live_bytes -= entry.size;
+  g_live.count.fetch_sub(1, std::memory_order_relaxed);
+  g_live.bytes.fetch_sub(entry.size, std::memory_order_relaxed);
   *facts = facts_of(data, entry);
   return Membership::kLive;
 }
@@ -142,16 +155,11 @@ Membership lookup(const void* data, std::size_t* size) {
   return Membership::kLive;
 }
 
-void registry_live_totals(uint64_t* count, uint64_t* bytes) {
-  uint64_t total_count = 0;
-  uint64_t total_bytes = 0;
-  for (Shard& shard : shards()) {
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    total_count += shard.live_count;
-    total_bytes += shard.live_bytes;
-  }
-  if (count != nullptr) *count = total_count;
-  if (bytes != nullptr) *bytes = total_bytes;
+LiveTotals registry_live_totals() {
+  LiveTotals totals;
+  totals.count = g_live.count.load(std::memory_order_relaxed);
+  totals.bytes = g_live.bytes.load(std::memory_order_relaxed);
+  return totals;
 }
 
 void for_each_live_block(const std::function<void(const BlockFacts&)>& visit) {

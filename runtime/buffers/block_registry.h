@@ -42,9 +42,17 @@ enum class Membership : uint8_t {
   kFreed,  // freed (in quarantine, being released, retired or remembered)
 };
 
-// Registers a new live block. Forgets any memory of an earlier block freed
-// at the same address. Throws std::bad_alloc (and registers nothing).
-void register_block(BlockHeader* header);
+// Live blocks and their bytes, process-wide. The two are read one after the
+// other, not as one snapshot.
+struct LiveTotals {
+  uint64_t count = 0;
+  uint64_t bytes = 0;
+};
+
+// Registers a new live block and returns the live totals including it.
+// Forgets any memory of an earlier block freed at the same address.
+// Throws std::bad_alloc (and registers nothing).
+LiveTotals register_block(BlockHeader* header);
 
 // For a free: if `data` is live, marks it freed at `freed_by` (header and
 // entry) and returns kLive with the facts; otherwise returns kFreed (with the
@@ -62,7 +70,7 @@ void retire_block(const void* data);
 // kLive with the size for a live block; no header is read otherwise.
 Membership lookup(const void* data, std::size_t* size);
 
-void registry_live_totals(uint64_t* count, uint64_t* bytes);
+LiveTotals registry_live_totals();
 
 // Calls `visit` for every live block, one shard at a time under its lock.
 // `visit` must not block, log, or call into the allocator.

@@ -11,6 +11,7 @@
 #include "buffers/block_registry.h"
 #include "buffers/block_release.h"
 #include "buffers/buffer_mode.h"
+#include "buffers/buffer_watch.h"
 #include "buffers/misuse_report.h"
 #include "buffers/quarantine.h"
 #include "log/log.h"
@@ -64,13 +65,15 @@ void* allocate_at(std::size_t size, Site site) {
     TETHER_LOG_ERR("tether_buf_alloc: out of memory for %zu bytes", size);
     return nullptr;
   }
+  LiveTotals totals;
   try {
-    register_block(header);
+    totals = register_block(header);
   } catch (const std::bad_alloc&) {
     delete_unregistered_block(header);
     TETHER_LOG_ERR("tether_buf_alloc: out of memory for the registry");
     return nullptr;
   }
+  observe_live(totals);
   return data_of(header);
 }
 
@@ -126,7 +129,9 @@ bool is_live(const void* data) {
 }
 
 void live_totals(uint64_t* count, uint64_t* bytes) {
-  registry_live_totals(count, bytes);
+  LiveTotals totals = registry_live_totals();
+  if (count != nullptr) *count = totals.count;
+  if (bytes != nullptr) *bytes = totals.bytes;
 }
 
 }  // namespace tether::buffers

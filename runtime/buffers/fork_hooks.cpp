@@ -3,15 +3,18 @@
 #include <pthread.h>
 
 #include "buffers/block_registry.h"
+#include "buffers/buffer_watch.h"
 #include "buffers/quarantine.h"
 #include "buffers/site_tags.h"
 
 namespace tether::buffers {
 namespace {
 
-// No allocator path holds two of these locks at once, so any fixed order
-// is deadlock-free; release runs in reverse.
+// Only the growth watch holds a lock while taking others (the registry's,
+// to name a site), so it goes first; no other allocator path holds two of
+// these locks at once. Release runs in reverse.
 void lock_all_before_fork() {
+  lock_watch_for_fork();
   lock_site_tags_for_fork();
   lock_quarantine_for_fork();
   lock_registry_for_fork();
@@ -21,6 +24,7 @@ void unlock_all_after_fork() {
   unlock_registry_after_fork();
   unlock_quarantine_after_fork();
   unlock_site_tags_after_fork();
+  unlock_watch_after_fork();
 }
 
 }  // namespace

@@ -15,15 +15,27 @@ uint64_t highest_power_of_two_at_most(uint64_t value) {
   return uint64_t{1} << (63 - __builtin_clzll(value));
 }
 
+uint64_t effective_threshold(uint64_t threshold) {
+  if (threshold == UINT64_MAX) return UINT64_MAX;
+  return round_up_to_power_of_two(
+      threshold == 0 ? GrowthWatch::kDefaultThreshold : threshold);
+}
+
 }  // namespace
 
-GrowthWatch::GrowthWatch(std::string what, uint64_t threshold)
+GrowthWatch::GrowthWatch(std::string what, uint64_t threshold, WhereFn where)
     : what_(std::move(what)),
-      threshold_(threshold == UINT64_MAX
-                     ? UINT64_MAX
-                     : round_up_to_power_of_two(
-                           threshold == 0 ? kDefaultThreshold : threshold)),
-      next_(threshold_) {}
+      where_(std::move(where)),
+      next_(effective_threshold(threshold)),
+      threshold_(effective_threshold(threshold)) {}
+
+void GrowthWatch::set_threshold(uint64_t threshold) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  threshold_ = effective_threshold(threshold);
+  last_logged_ = 0;
+  next_.store(threshold_, std::memory_order_relaxed);
+  rearm_below_.store(0, std::memory_order_relaxed);
+}
 
 uint64_t GrowthWatch::last_logged() const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -31,8 +43,8 @@ uint64_t GrowthWatch::last_logged() const {
 }
 
 void GrowthWatch::slow_path(uint64_t value) {
-  if (threshold_ == UINT64_MAX) return;
   std::lock_guard<std::mutex> lock(mutex_);
+  if (threshold_ == UINT64_MAX) return;
   if (last_logged_ != 0 && value <= last_logged_ / 4) {
     // Fell far enough: boundaries above the value may log again.
     uint64_t floor =
@@ -43,16 +55,18 @@ void GrowthWatch::slow_path(uint64_t value) {
   if (value >= next && value >= threshold_) {
     uint64_t boundary = highest_power_of_two_at_most(value);
     last_logged_ = boundary;
+    std::string where = where_ ? "; " + where_() : std::string();
     TETHER_LOG_WARNING(
-        "growth watch: %s reached %llu (now %llu; threshold %llu): if this "
-        "keeps doubling, something is not being drained or freed",
+        "growth watch: %s reached %llu (now %llu; threshold %llu%s): if "
+        "this keeps doubling, something is not being drained or freed",
         what_.c_str(), static_cast<unsigned long long>(boundary),
         static_cast<unsigned long long>(value),
-        static_cast<unsigned long long>(threshold_));
+        static_cast<unsigned long long>(threshold_), where.c_str());
     next = boundary > UINT64_MAX / 2 ? UINT64_MAX : boundary * 2;
   }
   next_.store(next, std::memory_order_relaxed);
-  rearm_at_.store(last_logged_ / 4, std::memory_order_relaxed);
+  rearm_below_.store(last_logged_ == 0 ? 0 : last_logged_ / 4 + 1,
+                     std::memory_order_relaxed);
 }
 
 }  // namespace tether

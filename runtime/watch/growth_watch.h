@@ -8,8 +8,8 @@
 // B/4 or below. So a value pushed past 4096 and 8192 and then oscillating
 // around 8192 (anywhere above 2048) logs exactly twice: at 4096 and 8192.
 //
-// Thread-safe. observe() is one relaxed load and a compare unless a
-// boundary is crossed (then a lock, rarely).
+// Thread-safe. observe() is two relaxed loads and compares unless a
+// boundary is crossed or re-armed (then a lock, rarely).
 #ifndef TETHER_RUNTIME_WATCH_GROWTH_WATCH_H_
 #define TETHER_RUNTIME_WATCH_GROWTH_WATCH_H_
 
@@ -25,31 +25,48 @@ class GrowthWatch {
  public:
   static constexpr uint64_t kDefaultThreshold = 4096;
 
+  // Says where a value grew (the allocation site holding the most bytes),
+  // for the log line. Called only when a boundary logs, under the watch's
+  // lock: it must not observe this watch.
+  using WhereFn = std::function<std::string()>;
+
   // `what` names the value in the log line ("calls in flight"); `threshold`
-  // 0 means the default, UINT64_MAX turns the watch off.
-  GrowthWatch(std::string what, uint64_t threshold);
+  // 0 means the default, UINT64_MAX turns the watch off; `where`, if set,
+  // adds where it grew.
+  GrowthWatch(std::string what, uint64_t threshold, WhereFn where = nullptr);
   GrowthWatch(const GrowthWatch&) = delete;
   GrowthWatch& operator=(const GrowthWatch&) = delete;
 
   void observe(uint64_t value) {
     if (value >= next_.load(std::memory_order_relaxed) ||
-        value <= rearm_at_.load(std::memory_order_relaxed)) {
+        value < rearm_below_.load(std::memory_order_relaxed)) {
       slow_path(value);
     }
   }
 
+  // Starts over with a new threshold (0: the default, UINT64_MAX: off):
+  // every boundary may log again.
+  void set_threshold(uint64_t threshold);
+
   // The highest boundary logged and not re-armed since; 0 if none.
   uint64_t last_logged() const;
+
+  // Held across fork() by owners whose objects a child keeps using, so the
+  // child never inherits the lock held by a thread that is gone.
+  void lock_for_fork() { mutex_.lock(); }
+  void unlock_after_fork() { mutex_.unlock(); }
   const std::string& what() const { return what_; }
 
  private:
   void slow_path(uint64_t value);
 
   const std::string what_;
-  const uint64_t threshold_;
-  std::atomic<uint64_t> next_;         // the boundary that logs next
-  std::atomic<uint64_t> rearm_at_{0};  // falling to this re-arms; 0: nothing to
+  const WhereFn where_;
+  std::atomic<uint64_t> next_;  // the boundary that logs next
+  // Falling below this re-arms the boundaries logged; 0: nothing to re-arm.
+  std::atomic<uint64_t> rearm_below_{0};
   mutable std::mutex mutex_;
+  uint64_t threshold_;        // GUARDED_BY(mutex_)
   uint64_t last_logged_ = 0;  // GUARDED_BY(mutex_)
 };
 

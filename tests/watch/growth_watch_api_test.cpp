@@ -176,4 +176,41 @@ TEST_F(GrowthWatchApiTest, CallsStuckAtTheCreditLimitAreReported) {
             TETHER_E_BUSY);
 }
 
+TEST_F(GrowthWatchApiTest, LiveBuffersNameTheSiteHoldingTheMost) {
+  // A result nobody frees: the count of live buffers reaches 4096.
+  tether_buf_set_growth_threshold(0, 0);
+  std::vector<void*> kept;
+  for (int i = 0; i < 5000; ++i) {
+    kept.push_back(tether_buf_alloc_tagged(16, "unfreed results"));
+    ASSERT_NE(kept.back(), nullptr);
+  }
+  void* other = tether_buf_alloc_tagged(16, "elsewhere");
+  auto found = lines_with("live tether buffers reached");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("reached 4096"), std::string::npos) << found[0];
+  EXPECT_NE(found[0].find("most at unfreed results"), std::string::npos)
+      << found[0];
+  for (void* data : kept) ASSERT_EQ(tether_buf_free(data), TETHER_OK);
+  ASSERT_EQ(tether_buf_free(other), TETHER_OK);
+  EXPECT_EQ(lines_with("live tether buffers reached").size(), 1u);
+}
+
+TEST_F(GrowthWatchApiTest, LiveBufferBytesHaveTheirOwnThreshold) {
+  tether_buf_set_growth_threshold(UINT64_MAX, 1 << 20);
+  std::vector<void*> kept;
+  for (int i = 0; i < 40; ++i) {  // 2.5 MiB in 64 KiB buffers
+    kept.push_back(tether_buf_alloc_tagged(64 << 10, "image cache"));
+    ASSERT_NE(kept.back(), nullptr);
+  }
+  auto found = lines_with("live tether buffer bytes reached");
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_NE(found[0].find("reached 1048576"), std::string::npos) << found[0];
+  EXPECT_NE(found[1].find("reached 2097152"), std::string::npos) << found[1];
+  EXPECT_NE(found[1].find("most at image cache"), std::string::npos)
+      << found[1];
+  EXPECT_TRUE(lines_with("live tether buffers reached").empty());
+  for (void* data : kept) ASSERT_EQ(tether_buf_free(data), TETHER_OK);
+  tether_buf_set_growth_threshold(0, 0);
+}
+
 }  // namespace

@@ -164,6 +164,18 @@ TETHER_API tether_status tether_buf_size(const void* data, size_t* size_out);
  * Thread safety: any thread. Blocks: no. */
 TETHER_API void tether_buf_live(uint64_t* count_out, uint64_t* bytes_out);
 
+/* Growth watch over live buffers, process-wide (the early warning for a
+ * result nobody frees): each time the live count or the live bytes reach a
+ * power-of-two boundary at or above their threshold, one WARN line names
+ * the boundary, the value and the allocation site holding the most bytes;
+ * a boundary logs again only after the value fell to a quarter of it.
+ * Defaults: 4096 buffers, 64 MiB. This call starts both watches over:
+ * 0 keeps a watch's default, UINT64_MAX turns it off; other values are
+ * rounded up to a power of two.
+ * Thread safety: any thread. Blocks: no. */
+TETHER_API void tether_buf_set_growth_threshold(uint64_t count_threshold,
+                                                uint64_t bytes_threshold);
+
 /* Sets the mode of buffers allocated from now on, process-wide
  * (TETHER_BUF_MODE_RELEASE or TETHER_BUF_MODE_DEBUG). Buffers already
  * allocated keep theirs. Overrides TETHER_BUFFERS.

@@ -92,6 +92,37 @@ TEST_F(GrowthWatchTest, DisabledWatchNeverLogs) {
   EXPECT_TRUE(lines().empty());
 }
 
+TEST_F(GrowthWatchTest, NewThresholdStartsOver) {
+  GrowthWatch watch("restarted", 4096);
+  watch.observe(5000);
+  ASSERT_EQ(lines().size(), 1u);
+  watch.set_threshold(1024);
+  EXPECT_EQ(watch.last_logged(), 0u);
+  watch.observe(1500);  // 1024 is a boundary now; 4096 may log again later
+  watch.observe(5000);
+  ASSERT_EQ(lines().size(), 3u);
+  EXPECT_NE(lines()[1].find("reached 1024"), std::string::npos) << lines()[1];
+  EXPECT_NE(lines()[2].find("reached 4096"), std::string::npos) << lines()[2];
+  watch.set_threshold(UINT64_MAX);
+  watch.observe(UINT64_MAX);
+  EXPECT_EQ(lines().size(), 3u);
+}
+
+TEST_F(GrowthWatchTest, TheLineSaysWhereTheValueGrew) {
+  int asked = 0;
+  GrowthWatch watch("where", 4096, [&] {
+    ++asked;
+    return std::string("most at cache.cpp:42");
+  });
+  for (uint64_t value = 0; value <= 5000; ++value) watch.observe(value);
+  ASSERT_EQ(lines().size(), 1u);
+  EXPECT_NE(lines()[0].find("where reached 4096 (now 4096; threshold 4096; "
+                            "most at cache.cpp:42)"),
+            std::string::npos)
+      << lines()[0];
+  EXPECT_EQ(asked, 1);  // asked only when a line is written
+}
+
 TEST_F(GrowthWatchTest, ConcurrentObserversLogEachBoundaryOnce) {
   // Four threads grow one counter and each reports what it saw, as
   // submitters do with the calls in flight.
