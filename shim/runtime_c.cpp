@@ -73,6 +73,11 @@ Status read_config(const tether_runtime_config* config,
     return Status::kInvalidArg;
   }
   options->leak_check = config->leak_check;
+  if (config->buffer_debug != 0 && config->buffer_debug != 1) {
+    *why = "buffer_debug must be 0 or 1";
+    return Status::kInvalidArg;
+  }
+  options->buffer_debug = config->buffer_debug == 1;
   return Status::kOk;
 }
 

@@ -41,6 +41,19 @@ Status set_mode(int32_t mode) {
   return Status::kOk;
 }
 
+void request_debug_mode(const char* who) {
+  const char* value = std::getenv(kModeEnvironmentVariable);
+  if (value != nullptr && *value != '\0') {
+    TETHER_LOG_NOTE("%s asks for debug buffers; %s=%s wins", who,
+                    kModeEnvironmentVariable, value);
+    return;
+  }
+  mode_word().store(static_cast<uint8_t>(Mode::kDebug),
+                    std::memory_order_relaxed);
+  TETHER_LOG_NOTE("tether buffers are in debug mode from now on (asked by %s)",
+                  who);
+}
+
 const char* mode_name(Mode mode) {
   return mode == Mode::kDebug ? "debug" : "release";
 }

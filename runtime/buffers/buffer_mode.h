@@ -31,6 +31,11 @@ Mode current_mode();
 // kInvalidArg (and no change) unless `mode` is a TETHER_BUF_MODE_* value.
 Status set_mode(int32_t mode);
 
+// A runtime's config asks for debug mode: switches to it unless
+// TETHER_BUFFERS is set, which wins. Logs which happened (INFO), naming
+// `who` asked.
+void request_debug_mode(const char* who);
+
 const char* mode_name(Mode mode);
 
 }  // namespace tether::buffers

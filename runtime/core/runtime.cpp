@@ -3,6 +3,7 @@
 #include <array>
 
 #include "buffers/buffer_allocator.h"
+#include "buffers/buffer_mode.h"
 #include "core/fork_guard.h"
 #include "delivery/delivery_thread.h"
 #include "lanes/lane.h"
@@ -46,6 +47,10 @@ Runtime::~Runtime() {
 }
 
 Status Runtime::start(std::string* error) {
+  if (options_.buffer_debug) {
+    buffers::request_debug_mode(
+        ("the runtime of library '" + library_.name + "'").c_str());
+  }
   delivery_ = std::make_unique<DeliveryThread>(*this, options_.lanes);
   for (uint32_t i = 0; i < options_.lanes; ++i) {
     lanes_.push_back(std::make_unique<Lane>(*this, i));

@@ -50,6 +50,9 @@ struct RuntimeOptions {
   void* library_data = nullptr;
   uint64_t growth_threshold = 4096;
   int32_t leak_check = TETHER_LEAK_CHECK_LOG;
+  // Switch tether buffers (process-wide) to debug mode at open, unless
+  // TETHER_BUFFERS says otherwise.
+  bool buffer_debug = false;
 
   // Values the call credits bound (calls in flight, a lane's queue depth)
   // are only worth a line once they reach those credits: below them, a

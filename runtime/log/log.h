@@ -32,6 +32,7 @@ Status set_sink(tether_log_fn sink, uint64_t user_data, int32_t min_level);
   } while (0)
 #define TETHER_LOG_WARNING(...) TETHER_LOG(TETHER_LOG_WARN, __VA_ARGS__)
 #define TETHER_LOG_ERR(...) TETHER_LOG(TETHER_LOG_ERROR, __VA_ARGS__)
+#define TETHER_LOG_NOTE(...) TETHER_LOG(TETHER_LOG_INFO, __VA_ARGS__)
 #define TETHER_LOG_DBG(...) TETHER_LOG(TETHER_LOG_DEBUG, __VA_ARGS__)
 
 #endif  // TETHER_RUNTIME_LOG_LOG_H_

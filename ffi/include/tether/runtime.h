@@ -71,7 +71,14 @@ struct tether_runtime_config {
    * test suites); TETHER_LEAK_CHECK_OFF does nothing. The environment
    * variable TETHER_LEAK_CHECK=off|log|fail overrides it. */
   int32_t leak_check;
-  int32_t reserved0;
+  /* 1: switch tether buffers to debug mode (guards, fill patterns,
+   * quarantine; see tether/buffer.h) as this runtime opens, before its
+   * lanes start, process-wide,
+   * as tether_buf_set_mode(TETHER_BUF_MODE_DEBUG) does: turns a production
+   * binary's checks on from its own configuration. The environment variable
+   * TETHER_BUFFERS, when set, wins over it. 0 (default): leave the mode as
+   * it is. A runtime never switches buffers back to release mode. */
+  int32_t buffer_debug;
   /* END OF VERSION 1 */
 };
 
