@@ -92,6 +92,9 @@ type engine struct {
 	// wakeupsByTimeout counts netpoller waits that ended by their time
 	// limit rather than by the eventfd.
 	wakeupsByTimeout atomic.Int64
+	// closeLeaks is the leak report Close took just before freeing the
+	// handle; nil until then.
+	closeLeaks atomic.Pointer[leakOutcome]
 
 	calls sync.Pool // *callState for Call, reused once the caller is done
 }
@@ -312,7 +315,67 @@ func (e *engine) finishShutdown(status C.tether_status) error {
 		time.Sleep(20 * time.Microsecond) // a submit or cancel returning CLOSED
 	}
 	e.q.destroy()
+	report, reportErr := leakReport(e.rt)
+	e.closeLeaks.Store(&leakOutcome{report, reportErr})
 	C.tether_runtime_destroy(e.rt)
 	e.rt = nil
 	return err
+}
+
+// LeakReport is what tether found alive that someone should have let go
+// of (tether_runtime_leak_report).
+type LeakReport struct {
+	// Findings counts the runtime's calls in flight and completions never
+	// polled, and the process's live tether buffers and live handles.
+	Findings uint64
+	// Text names each finding on a line of its own (live buffers by
+	// allocation site, handles by type); "" when Findings is 0.
+	Text string
+}
+
+type leakOutcome struct {
+	report LeakReport
+	err    error
+}
+
+// LeakReport reports what is still alive: calls in flight, completions
+// not yet collected, and, process-wide, live tether buffers (results or
+// errors never freed) and live handles. Tether buffers and handles of other
+// runtimes, and any a library hands out, count too, so an empty report
+// means the whole process let go of everything.
+//
+// On an open runtime it is read now, one count at a time, so it may show
+// a call the completion goroutine is still handing out. After Close it
+// returns the report Close took once every call had ended and the
+// binding's own buffers were freed, just before the runtime was freed: the
+// report to check in a test. While Close is running it returns an error
+// matching ErrClosed.
+// Thread safety: any goroutine.
+func (r *Runtime) LeakReport() (LeakReport, error) {
+	e, err := r.open()
+	if err != nil {
+		return LeakReport{}, err
+	}
+	defer runtime.KeepAlive(r)
+	if e.enter() {
+		report, err := leakReport(e.ptr())
+		e.leave()
+		return report, err
+	}
+	if final := e.closeLeaks.Load(); final != nil {
+		return final.report, final.err
+	}
+	return LeakReport{}, &Error{Code: ErrClosed.Code, Message: "the runtime is closing: its leak report is taken as Close finishes"}
+}
+
+// leakReport asks tether for rt's leak report.
+func leakReport(rt *C.tether_runtime) (LeakReport, error) {
+	var text *C.char
+	var findings C.uint64_t
+	status := C.tether_runtime_leak_report(rt, &text, &findings)
+	report := LeakReport{Findings: uint64(findings), Text: takeString(text)}
+	if err := statusError(status, "reading the leak report"); err != nil {
+		return LeakReport{}, err
+	}
+	return report, nil
 }

@@ -116,6 +116,9 @@ func TestNilRuntimeIsErrClosed(t *testing.T) {
 	if rt.Lanes() != 0 {
 		t.Fatal("Lanes on a nil *Runtime is not 0")
 	}
+	if _, err := rt.LeakReport(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("LeakReport on a nil *Runtime = %v", err)
+	}
 }
 
 func TestCloseEndsCallsInFlightExactlyOnce(t *testing.T) {
@@ -214,6 +217,7 @@ func TestGoroutinesReturnToBaselineAfterClose(t *testing.T) {
 			if err := rt.Close(); err != nil {
 				t.Fatal(err)
 			}
+			checkNoLeaks(t, rt)
 			goroutinesSettle(t, baseline)
 		})
 	}
@@ -269,7 +273,53 @@ func TestCloseIsPromptWhileCallersSubmit(t *testing.T) {
 				if n := rt.e.wakeupsByTimeout.Load(); n != 0 {
 					t.Fatalf("round %d: the completion goroutine woke %d times by its time limit", i, n)
 				}
+				checkNoLeaks(t, rt)
 			}
 		})
+	}
+}
+
+func TestLeakReportIsEmptyOnAQuietRuntime(t *testing.T) {
+	rt := openNoop(t, &Options{Lanes: 2})
+	for i := 0; i < 100; i++ {
+		if _, err := rt.Call(background, nooplib.MethodEcho, AnyLane, []byte("result")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitForNoLeaks(t, rt)
+}
+
+func TestLeakReportCountsCallsInFlight(t *testing.T) {
+	rt, err := OpenLibrary(nooplib.Library(), &Options{CloseTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := rt.Go(background, nooplib.MethodSleep, AnyLane, nooplib.SleepPayload(time.Hour))
+	report, err := rt.LeakReport()
+	if err != nil || report.Findings != 1 || !strings.Contains(report.Text, "1 calls in flight") {
+		t.Errorf("LeakReport with a call in flight = %+v, %v; want 1 call in flight", report, err)
+	}
+	if err := rt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Result(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("the call ended with %v, want ErrClosed", err)
+	}
+	checkNoLeaks(t, rt) // Close ended the call
+}
+
+func TestLeakReportAtCloseNamesALiveBuffer(t *testing.T) {
+	rt, err := OpenLibrary(nooplib.Library(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := allocTestBuffer([]byte("kept past Close"))
+	if err := rt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	freeTestBuffer(data)
+	report, err := rt.LeakReport()
+	if err != nil || report.Findings != 1 || !strings.Contains(report.Text, "1 live tether buffers") {
+		t.Fatalf("LeakReport after Close = %+v, %v; want the buffer live at Close", report, err)
 	}
 }

@@ -37,46 +37,78 @@ func kvstorePath(t testing.TB) string {
 func openKVStore(t testing.TB, opts *Options) *Runtime {
 	t.Helper()
 	path := kvstorePath(t)
-	before, _ := LiveBuffers()
 	rt, err := OpenPath(path, "tether_kvstore_library", opts)
 	if err != nil {
 		t.Fatalf("OpenPath(%s): %v", path, err)
 	}
-	watchRuntime(t, rt, before)
+	watchRuntime(t, rt)
 	return rt
 }
 
 // openNoop opens the linked no-op library, checked like openKVStore.
 func openNoop(t testing.TB, opts *Options) *Runtime {
 	t.Helper()
-	before, _ := LiveBuffers()
 	rt, err := OpenLibrary(nooplib.Library(), opts)
 	if err != nil {
 		t.Fatalf("OpenLibrary(nooplib): %v", err)
 	}
-	watchRuntime(t, rt, before)
+	watchRuntime(t, rt)
 	return rt
 }
 
 // watchRuntime checks at the end of the test that the runtime went quiet
-// (no call in flight) and, once closed, that every tether buffer handed
-// out since the runtime opened was freed.
-func watchRuntime(t testing.TB, rt *Runtime, buffersBefore uint64) {
+// (no call in flight), that its leak report emptied while it was still
+// open, and that the report Close took is empty.
+func watchRuntime(t testing.TB, rt *Runtime) {
 	t.Cleanup(func() {
 		if _, err := rt.Stats(); err == nil {
 			waitFor(t, "stats in_flight to reach 0", func() bool {
 				s, err := rt.Stats()
 				return err == nil && s.InFlight == 0
 			})
+			waitForNoLeaks(t, rt)
 		}
 		if err := rt.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
-		waitFor(t, "live tether buffers back to their baseline", func() bool {
-			n, _ := LiveBuffers()
-			return n == buffersBefore
-		})
+		checkNoLeaks(t, rt)
 	})
+}
+
+// waitForNoLeaks waits up to 5 s for the leak report of an open runtime to
+// empty: the last completions may still be on their way to their callers,
+// and their buffers are freed in the completion goroutine's next crossing.
+func waitForNoLeaks(t testing.TB, rt *Runtime) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		report, err := rt.LeakReport()
+		if err != nil {
+			t.Errorf("LeakReport on the open runtime: %v", err)
+			return
+		}
+		if report.Findings == 0 && report.Text == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("leak report still not empty 5 s after the last call (%d findings):\n%s", report.Findings, report.Text)
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// checkNoLeaks fails the test unless the leak report Close took is empty.
+// REQUIRES: rt.Close has returned.
+func checkNoLeaks(t testing.TB, rt *Runtime) {
+	t.Helper()
+	report, err := rt.LeakReport()
+	switch {
+	case err != nil:
+		t.Errorf("LeakReport after Close: %v", err)
+	case report.Findings != 0 || report.Text != "":
+		t.Errorf("leak report at Close (%d findings):\n%s", report.Findings, report.Text)
+	}
 }
 
 // waitFor polls cond for up to 5 s and fails the test if it never holds.

@@ -1,6 +1,19 @@
 package tether
 
-// #include "tether_go.h"
+/*
+#include <signal.h>
+#include <stdint.h>
+
+#include "tether_go.h"
+
+// The address of the SIGSEGV handler installed now (0 if it cannot be read).
+static uintptr_t tether_go_test_segv_handler(void) {
+  struct sigaction action;
+  if (sigaction(SIGSEGV, NULL, &action) != 0) return 0;
+  if (action.sa_flags & SA_SIGINFO) return (uintptr_t)action.sa_sigaction;
+  return (uintptr_t)action.sa_handler;
+}
+*/
 import "C"
 
 import "unsafe"
@@ -25,3 +38,6 @@ func logTestLine() {
 	var local C.int
 	C.tether_buf_free(unsafe.Pointer(&local))
 }
+
+// segvHandler returns the address of the SIGSEGV handler installed now.
+func segvHandler() uintptr { return uintptr(C.tether_go_test_segv_handler()) }

@@ -5,9 +5,13 @@
  *   method 0  NOOP   replies with an empty result
  *   method 1  ECHO   replies with a copy of the payload
  *   method 2  SLEEP  payload u64 delay_ns (little-endian); replies empty
- *                    after a lane timer of that delay (the lane stays free) */
+ *                    after a lane timer of that delay (the lane stays free)
+ *   method 3  FAULT  writes "nooplib: request ID faults" to stderr, then
+ *                    stores through a null pointer: a SIGSEGV on the lane */
 #include "nooplib.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -88,6 +92,11 @@ static void noop_handle(void* state_ptr, const tether_request* request) {
       }
       return;
     }
+    case NOOPLIB_METHOD_FAULT:
+      fprintf(stderr, "nooplib: request %" PRIu64 " faults\n", request->id);
+      nooplib_store_through_null();
+      host->reply_error(request->id, 5, "the store through null returned");
+      return;
     default:
       host->reply_error(request->id, 4, "unknown method");
   }
@@ -113,4 +122,11 @@ void nooplib_direct_sleep(uint64_t delay_ns) {
   wait.tv_nsec = (long)(delay_ns % 1000000000u);
   while (nanosleep(&wait, &wait) != 0) {
   }
+}
+
+/* The store goes through a volatile pointer to volatile data: a compiler
+ * may delete a plain store through a constant null. */
+__attribute__((noinline)) void nooplib_store_through_null(void) {
+  volatile int* volatile target = NULL;
+  *target = 42;
 }

@@ -1,11 +1,17 @@
 // Package nooplib is a tether library that does almost nothing (NOOP,
 // ECHO, and SLEEP on a lane timer), linked into the process and opened with
 // tether.OpenLibrary, plus plain C functions to compare against: the
-// baseline for the binding's tests and benchmarks.
+// baseline for the binding's tests and benchmarks. FAULT and DirectFault
+// crash the process, for the crash-handler tests.
 package nooplib
+
+// -rdynamic puts the program's C functions in its dynamic symbol table,
+// where tether's crash report (backtrace_symbols_fd) looks for names: the
+// report of a FAULT then names nooplib_store_through_null.
 
 /*
 #cgo pkg-config: tether
+#cgo LDFLAGS: -rdynamic
 #include "nooplib.h"
 */
 import "C"
@@ -21,6 +27,10 @@ const (
 	MethodNoop  = uint32(C.NOOPLIB_METHOD_NOOP)
 	MethodEcho  = uint32(C.NOOPLIB_METHOD_ECHO)
 	MethodSleep = uint32(C.NOOPLIB_METHOD_SLEEP)
+	// MethodFault writes "nooplib: request ID faults" to stderr, then
+	// stores through a null pointer on the lane: the process gets a
+	// SIGSEGV on a thread Go did not create.
+	MethodFault = uint32(C.NOOPLIB_METHOD_FAULT)
 )
 
 // Library returns the library's `const tether_library*` for
@@ -38,3 +48,7 @@ func DirectNoop() { C.nooplib_direct_noop() }
 // DirectSleep makes one cgo call into a C function that blocks its thread
 // for d.
 func DirectSleep(d time.Duration) { C.nooplib_direct_sleep(C.uint64_t(d)) }
+
+// DirectFault makes one cgo call into a C function that stores through a
+// null pointer: a SIGSEGV inside a cgo call, on a Go thread.
+func DirectFault() { C.nooplib_store_through_null() }

@@ -1,5 +1,5 @@
-/* nooplib.h — a minimal tether library and two plain C functions to
- * compare tether's costs against. */
+/* nooplib.h — a minimal tether library, plain C functions to compare
+ * tether's costs against, and a fault for the crash-handler tests. */
 #ifndef NOOPLIB_H
 #define NOOPLIB_H
 
@@ -9,6 +9,7 @@
 #define NOOPLIB_METHOD_NOOP 0u
 #define NOOPLIB_METHOD_ECHO 1u
 #define NOOPLIB_METHOD_SLEEP 2u
+#define NOOPLIB_METHOD_FAULT 3u
 
 /* The library's table (static storage). */
 const tether_library* nooplib_library(void);
@@ -18,5 +19,10 @@ void nooplib_direct_noop(void);
 
 /* A C function that blocks its thread for delay_ns. */
 void nooplib_direct_sleep(uint64_t delay_ns);
+
+/* Stores through a null pointer: a SIGSEGV in a frame of its own, on
+ * whatever thread calls it (a lane, for NOOPLIB_METHOD_FAULT). Exported and
+ * never inlined, so a stack walker can name it. */
+void nooplib_store_through_null(void);
 
 #endif /* NOOPLIB_H */
