@@ -37,6 +37,7 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
       queues_(options.lanes),
       slots_(options.max_calls_in_flight * 2),
       ports_(queues_, kPooledPorts),
+      calls_(options.max_calls_in_flight),
       in_flight_watch_(
           "calls in flight on the runtime of library '" + library_.name + "'",
           options.credit_bounded_threshold()) {}
@@ -109,7 +110,7 @@ void Runtime::stats(tether_stats* out) const {
   stats.queue_depth += queues_.shared.size_approx();
   uint64_t taken = cq_taken_->load(std::memory_order_relaxed);
   stats.cq_backlog = pushed_to_queues > taken ? pushed_to_queues - taken : 0;
-  int64_t in_flight = in_flight_.load(std::memory_order_acquire);
+  int64_t in_flight = calls_.in_flight();
   stats.in_flight = in_flight > 0 ? static_cast<uint64_t>(in_flight) : 0;
   stats.bytes_in_flight = bytes_in_flight_.load(std::memory_order_relaxed);
   stats.late_replies = late_replies_.load(std::memory_order_relaxed);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "core/call_credits.h"
 #include "core/counters.h"
 #include "core/library_loader.h"
 #include "queues/producer_port.h"
@@ -170,7 +171,7 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   std::unique_ptr<DeliveryThread> delivery_;
 
   alignas(kCacheLine) std::atomic<bool> closed_{false};
-  alignas(kCacheLine) std::atomic<int64_t> in_flight_{0};
+  CallCredits calls_;
   GrowthWatch in_flight_watch_;
   alignas(kCacheLine) std::atomic<uint64_t> bytes_in_flight_{0};
   alignas(kCacheLine) std::atomic<uint64_t> rejected_busy_{0};

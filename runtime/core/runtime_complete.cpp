@@ -259,7 +259,7 @@ void Runtime::deliver(Slot* slot, CompletionCounters& counters,
   if (payload_len != 0) {
     bytes_in_flight_.fetch_sub(payload_len, std::memory_order_relaxed);
   }
-  in_flight_.fetch_sub(1, std::memory_order_release);
+  calls_.return_one();
 
   if (target.callback == nullptr) {
     CompletionCounters::bump(counters.pushed_to_queues);

@@ -69,8 +69,8 @@ void Runtime::wait_until_decided(uint64_t timeout_ns) {
   const uint64_t start = now_ns();
   const uint64_t deadline =
       timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
-  while (in_flight_.load(std::memory_order_acquire) > 0 &&
-         !all_calls_decided() && now_ns() < deadline) {
+  while (calls_.in_flight() > 0 && !all_calls_decided() &&
+         now_ns() < deadline) {
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
 }

@@ -115,7 +115,7 @@ Status Runtime::admit(const tether_call& call, const CompletionTarget& target,
     if (status != Status::kOk) return status;
   }
   auto busy = [&](bool call_credit_taken) {
-    if (call_credit_taken) in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    if (call_credit_taken) calls_.give_back();
     if (bytes != 0)
       bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
     if (target.cq != nullptr) target.cq->abandon_call();
@@ -129,10 +129,8 @@ Status Runtime::admit(const tether_call& call, const CompletionTarget& target,
           options_.max_bytes_in_flight) {
     return busy(false);
   }
-  const int64_t calls = in_flight_.fetch_add(1, std::memory_order_relaxed) + 1;
-  if (calls > static_cast<int64_t>(options_.max_calls_in_flight)) {
-    return busy(true);
-  }
+  const int64_t calls = calls_.take();
+  if (calls == 0) return busy(false);
   in_flight_watch_.observe(static_cast<uint64_t>(calls));
   // Slots outnumber credits two to one: the spare ones are for requests a
   // library still holds after their calls ended (it never replied).
@@ -159,7 +157,7 @@ Status Runtime::refuse(Slot* slot, Status why) {
   std::free(slot->payload_heap);
   slot->payload_heap = nullptr;
   slots_.release(slot);
-  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  calls_.give_back();
   if (bytes != 0) bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
   if (cq != nullptr) cq->abandon_call();
   return why;

@@ -1,0 +1,84 @@
+// Call credits: at most `limit` calls in flight (submitted, not delivered).
+//
+// One counter that submitters increment and deliverers decrement moves its
+// cache line between the submitting core and the delivering core twice per
+// call. So the count is split by writer: submitters add to `taken_`,
+// deliverers to `returned_`, each on its own line, and in flight is their
+// difference. A submitter compares against a cached copy of `returned_`
+// (`returned_seen_`, written only when refreshed): the copy can only lag,
+// which overstates what is in flight, so the check stays safe. The real
+// line is read only when the cached view passes half the limit, so a value
+// take() returns above half the limit is exact (the growth watch, which
+// starts at the limit, never sees an overstated one). A lone submitter and
+// a lone lane then each write only lines they own, and a pipeline reads the
+// deliverers' line about once per half-limit of calls.
+//
+// Thread safety: thread-safe; take()/give_back() from submitters,
+// return_one() from deliverers, in_flight() from anyone.
+#ifndef TETHER_RUNTIME_CORE_CALL_CREDITS_H_
+#define TETHER_RUNTIME_CORE_CALL_CREDITS_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "base/cpu.h"
+
+namespace tether {
+
+class CallCredits {
+ public:
+  explicit CallCredits(int64_t limit)
+      : limit_(limit), refresh_above_(limit / 2) {}
+  CallCredits(const CallCredits&) = delete;
+  CallCredits& operator=(const CallCredits&) = delete;
+
+  // Takes one credit and returns the calls in flight including it (exact
+  // above half the limit, possibly overstated below), or 0 when none is
+  // left (nothing is taken then).
+  int64_t take() {
+    const int64_t taken = taken_.fetch_add(1, std::memory_order_relaxed) + 1;
+    int64_t returned = returned_seen_.load(std::memory_order_relaxed);
+    if (taken - returned > refresh_above_) {
+      returned = refresh_returned();
+      if (taken - returned > limit_) {
+        taken_.fetch_sub(1, std::memory_order_relaxed);
+        return 0;
+      }
+    }
+    return taken - returned;
+  }
+
+  // A taken credit whose call was refused before it was published.
+  void give_back() { taken_.fetch_sub(1, std::memory_order_relaxed); }
+
+  // The call was delivered. Release: whoever sees the count drop sees
+  // everything the deliverer did before.
+  void return_one() { returned_.fetch_add(1, std::memory_order_release); }
+
+  // Calls in flight now; never understated (returned_ is read first).
+  int64_t in_flight() const {
+    const int64_t returned = returned_.load(std::memory_order_acquire);
+    return taken_.load(std::memory_order_acquire) - returned;
+  }
+
+ private:
+  int64_t refresh_returned() {
+    const int64_t returned = returned_.load(std::memory_order_acquire);
+    int64_t seen = returned_seen_.load(std::memory_order_relaxed);
+    // Submitters refresh concurrently: keep the newest value.
+    while (seen < returned && !returned_seen_.compare_exchange_weak(
+                                  seen, returned, std::memory_order_relaxed)) {
+    }
+    return returned;
+  }
+
+  const int64_t limit_;
+  const int64_t refresh_above_;
+  alignas(kCacheLine) std::atomic<int64_t> taken_{0};
+  alignas(kCacheLine) std::atomic<int64_t> returned_seen_{0};
+  alignas(kCacheLine) std::atomic<int64_t> returned_{0};
+};
+
+}  // namespace tether
+
+#endif  // TETHER_RUNTIME_CORE_CALL_CREDITS_H_
