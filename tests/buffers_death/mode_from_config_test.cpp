@@ -4,30 +4,13 @@
 // CMakeLists.txt): the mode is process-wide.
 #include <gtest/gtest.h>
 
-#include <mutex>
-#include <string>
-#include <vector>
-
+#include "log_capture.h"
 #include "tether/library.hpp"
 #include "tether/tether.h"
 
 namespace {
 
-std::mutex g_mutex;
-std::vector<std::string> g_lines;
-
-void capture(uint64_t, int32_t, const char* message) {
-  std::lock_guard<std::mutex> lock(g_mutex);
-  g_lines.emplace_back(message);
-}
-
-bool logged(const std::string& text) {
-  std::lock_guard<std::mutex> lock(g_mutex);
-  for (const auto& line : g_lines) {
-    if (line.find(text) != std::string::npos) return true;
-  }
-  return false;
-}
+using tether_test::LogCapture;
 
 struct EchoLane {
   explicit EchoLane(tether::Lane& lane) : lane(lane) {}
@@ -48,8 +31,7 @@ tether_status open_with_buffer_debug(int32_t buffer_debug,
 
 class ModeFromConfig : public ::testing::Test {
  protected:
-  void SetUp() override { tether_log_set_sink(&capture, 0, TETHER_LOG_INFO); }
-  void TearDown() override { tether_log_set_sink(nullptr, 0, TETHER_LOG_WARN); }
+  LogCapture log_{TETHER_LOG_INFO};
 };
 
 TEST_F(ModeFromConfig, BufferDebugSwitchesNewBuffersToDebug) {
@@ -58,8 +40,8 @@ TEST_F(ModeFromConfig, BufferDebugSwitchesNewBuffersToDebug) {
   ASSERT_EQ(open_with_buffer_debug(1, &runtime, nullptr), TETHER_OK);
   EXPECT_EQ(tether_buf_mode(), TETHER_BUF_MODE_DEBUG);
   EXPECT_TRUE(
-      logged("debug mode from now on (asked by the runtime of "
-             "library 'echo')"));
+      log_.Contains("debug mode from now on (asked by the runtime of "
+                    "library 'echo')"));
   auto* data = static_cast<unsigned char*>(tether_buf_alloc(4));
   ASSERT_NE(data, nullptr);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(data[i], TETHER_BUF_NEW_BYTE);
@@ -81,7 +63,8 @@ TEST_F(ModeFromConfig, TheEnvironmentWinsOverTheConfig) {
   tether_runtime* runtime = nullptr;
   ASSERT_EQ(open_with_buffer_debug(1, &runtime, nullptr), TETHER_OK);
   EXPECT_EQ(tether_buf_mode(), TETHER_BUF_MODE_RELEASE);
-  EXPECT_TRUE(logged("asks for debug buffers; TETHER_BUFFERS=release wins"));
+  EXPECT_TRUE(
+      log_.Contains("asks for debug buffers; TETHER_BUFFERS=release wins"));
   EXPECT_EQ(tether_runtime_destroy(runtime), TETHER_OK);
 }
 
@@ -93,7 +76,7 @@ TEST_F(ModeFromConfig, OtherValuesAreRefusedAndChangeNothing) {
   ASSERT_NE(error, nullptr);
   EXPECT_STREQ(error, "buffer_debug must be 0 or 1");
   EXPECT_EQ(tether_buf_free(error), TETHER_OK);
-  EXPECT_TRUE(logged("buffer_debug must be 0 or 1"));
+  EXPECT_TRUE(log_.Contains("buffer_debug must be 0 or 1"));
   EXPECT_EQ(tether_buf_mode(), TETHER_BUF_MODE_RELEASE);
   uint64_t live = 1;
   tether_buf_live(&live, nullptr);
