@@ -1,5 +1,6 @@
 // boost::asio::post of a lambda to an io_context run by one thread (kept
-// alive by a work guard); the lambda is the no-op and then flags or counts.
+// alive by a work guard); the lambda runs the handler's work, then flags or
+// counts.
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -36,41 +37,55 @@ class AsioLoop {
 
 class AsioPostRoundTrip final : public RoundTripContender {
  public:
+  explicit AsioPostRoundTrip(const Handler& handler) : work_(handler.work) {}
+
   void round_trip() override {
     DoneFlag* flag = &flag_;
-    boost::asio::post(loop_.context(), [flag] { flag->set(); });
+    boost::asio::post(loop_.context(), [work = work_, flag] {
+      work();
+      flag->set();
+    });
     flag_.wait_and_reset();
   }
 
  private:
+  void (*const work_)();
   DoneFlag flag_;
   AsioLoop loop_;
 };
 
 class AsioPostPipeline final : public PipelineContender {
  public:
+  explicit AsioPostPipeline(const Handler& handler) : work_(handler.work) {}
+
   void run(uint64_t count) override {
     counter_.reset();
     DoneCounter* counter = &counter_;
     for (uint64_t i = 0; i < count; ++i) {
-      boost::asio::post(loop_.context(), [counter] { counter->add_one(); });
+      boost::asio::post(loop_.context(), [work = work_, counter] {
+        work();
+        counter->add_one();
+      });
     }
     counter_.wait_for(count);
   }
 
  private:
+  void (*const work_)();
   DoneCounter counter_;
   AsioLoop loop_;
 };
 
 }  // namespace
 
-std::unique_ptr<RoundTripContender> make_asio_post_round_trip() {
-  return std::make_unique<AsioPostRoundTrip>();
+std::unique_ptr<RoundTripContender> make_asio_post_round_trip(
+    const Handler& handler) {
+  return std::make_unique<AsioPostRoundTrip>(handler);
 }
 
-std::unique_ptr<PipelineContender> make_asio_post_pipeline() {
-  return std::make_unique<AsioPostPipeline>();
+std::unique_ptr<PipelineContender> make_asio_post_pipeline(
+    const Handler& handler) {
+  return std::make_unique<AsioPostPipeline>(handler);
 }
 
 }  // namespace tether_bench

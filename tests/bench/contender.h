@@ -2,7 +2,8 @@
 //
 // A contender is built fresh for every measured repetition (its threads are
 // started by the factory and joined by the destructor), so no idle spinning
-// thread of one contender steals a core from another.
+// thread of one contender steals a core from another. Every contender runs
+// the Handler it was built with for each call, on its worker side.
 #ifndef TETHER_BENCH_CONTENDER_H
 #define TETHER_BENCH_CONTENDER_H
 
@@ -11,9 +12,11 @@
 #include <memory>
 #include <string>
 
+#include "handler.h"
+
 namespace tether_bench {
 
-// Calls a no-op on another thread and waits for its completion.
+// Runs the handler on another thread and waits for its completion.
 // Not thread-safe: one caller thread.
 class RoundTripContender {
  public:
@@ -27,8 +30,9 @@ class RoundTripContender {
   virtual void round_trip() = 0;
 };
 
-// Pushes no-op calls from one submitting thread as fast as it can.
-// Not thread-safe: one submitter thread.
+// Pushes calls as fast as it can, from the thread that calls run() (and
+// from threads of its own, where its name says so).
+// Not thread-safe: one caller of run().
 class PipelineContender {
  public:
   PipelineContender() = default;
@@ -39,11 +43,17 @@ class PipelineContender {
   // Submits `count` calls and returns once every one of them has completed.
   // Throws std::runtime_error when a call fails.
   virtual void run(uint64_t count) = 0;
+
+  // Takes each queue behind the contender once to the deepest it can reach
+  // (for tether: every call credit in use), then lets it drain, so that a
+  // memory baseline taken afterwards already holds the queues' largest
+  // size. Does nothing unless a contender says otherwise.
+  virtual void fill_queues() {}
 };
 
 // What a row of the report stands for.
 enum class Role {
-  kBound,      // the physical floor (latency) or ceiling (throughput)
+  kBound,      // a physical floor (latency) or ceiling (throughput)
   kReference,  // the tether figure every row is compared with
   kTether,     // another way of using tether
   kPeer,       // a way of doing the same job without tether
@@ -52,13 +62,13 @@ enum class Role {
 template <class Contender>
 struct ContenderSpec {
   std::string name;
-  // How the caller submits and waits, printed under the table.
+  // How the caller submits and how it waits, printed under the table.
   std::string how;
   Role role = Role::kPeer;
   // Operations per repetition are divided by this (thread-per-call peers
   // would otherwise take minutes).
   uint64_t ops_divisor = 1;
-  std::function<std::unique_ptr<Contender>()> make;
+  std::function<std::unique_ptr<Contender>(const Handler&)> make;
 };
 
 using RoundTripSpec = ContenderSpec<RoundTripContender>;

@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <thread>
 
+#include "cache_line_probe.h"
 #include "cycle_clock.h"
 #include "load_average.h"
+#include "log_tally.h"
 
 namespace tether_bench {
 namespace {
@@ -30,15 +32,24 @@ uint64_t warm_up_count(uint64_t timed) {
   return std::max<uint64_t>(timed / 10, 10);
 }
 
+uint64_t ticks_for_ms(uint64_t ms) {
+  return static_cast<uint64_t>(static_cast<double>(ms) * 1e6 /
+                               CycleClock::ns_per_tick());
+}
+
 // One repetition: build the contender, warm it up, then time every round
 // trip as the distance between consecutive clock reads (one read per
-// round trip, so the per-op times add up to the elapsed time). Ticks are
-// stored first and converted to nanoseconds after the timed loop.
-void measure_round_trip_rep(const RoundTripSpec& spec, LatencyResult& result) {
-  auto contender = spec.make();
+// round trip, so the per-op times add up to the elapsed time), until the
+// count or the time budget is reached. Ticks are stored first and
+// converted to nanoseconds after the timed loop.
+void measure_round_trip_rep(const RoundTripSpec& spec, const Handler& handler,
+                            uint64_t budget_ticks, LatencyResult& result) {
+  auto contender = spec.make(handler);
+  const uint64_t warm_up_start = CycleClock::ticks();
   for (uint64_t i = 0, n = warm_up_count(result.round_trips_per_rep); i < n;
        ++i) {
     contender->round_trip();
+    if (CycleClock::ticks() - warm_up_start > budget_ticks / 10) break;
   }
   const uint64_t count = result.round_trips_per_rep;
   size_t first = result.round_trip_ns.size();
@@ -46,21 +57,26 @@ void measure_round_trip_rep(const RoundTripSpec& spec, LatencyResult& result) {
   uint64_t* out = result.round_trip_ns.data() + first;
   const uint64_t start = CycleClock::ticks();
   uint64_t previous = start;
-  for (uint64_t i = 0; i < count; ++i) {
+  uint64_t done = 0;
+  while (done < count) {
     contender->round_trip();
     uint64_t now = CycleClock::ticks();
-    out[i] = now - previous;
+    out[done++] = now - previous;
     previous = now;
+    if (now - start > budget_ticks) break;
   }
-  for (uint64_t i = 0; i < count; ++i) out[i] = CycleClock::to_ns(out[i]);
+  for (uint64_t i = 0; i < done; ++i) out[i] = CycleClock::to_ns(out[i]);
+  result.round_trip_ns.resize(first + done);
+  result.round_trips_done.push_back(done);
   result.mean_ns.push_back(
       static_cast<double>(CycleClock::to_ns(previous - start)) /
-      static_cast<double>(count));
+      static_cast<double>(done));
 }
 
 // One repetition: build, warm up, then time run(count) as a whole.
-void measure_pipeline_rep(const PipelineSpec& spec, ThroughputResult& result) {
-  auto contender = spec.make();
+void measure_pipeline_rep(const PipelineSpec& spec, const Handler& handler,
+                          ThroughputResult& result) {
+  auto contender = spec.make(handler);
   contender->run(warm_up_count(result.calls_per_rep));
   Clock::time_point start = Clock::now();
   contender->run(result.calls_per_rep);
@@ -82,11 +98,41 @@ std::vector<const Spec*> selected(const std::vector<Spec>& specs,
   return out;
 }
 
+HandlerResults prepare_pass(const Handler& handler,
+                            const std::vector<const RoundTripSpec*>& latency,
+                            const std::vector<const PipelineSpec*>& pipelines,
+                            const Options& options) {
+  HandlerResults pass;
+  pass.handler = handler;
+  const uint64_t pipeline_calls = handler.busy_ns == 0
+                                      ? options.pipeline_calls
+                                      : options.busy_pipeline_calls;
+  for (const RoundTripSpec* spec : latency) {
+    LatencyResult& result = pass.latency.emplace_back();
+    result.name = spec->name;
+    result.how = spec->how;
+    result.role = spec->role;
+    result.round_trips_per_rep =
+        std::max<uint64_t>(options.round_trips / spec->ops_divisor, 10);
+    result.round_trip_ns.reserve(result.round_trips_per_rep * options.reps);
+  }
+  for (const PipelineSpec* spec : pipelines) {
+    ThroughputResult& result = pass.throughput.emplace_back();
+    result.name = spec->name;
+    result.how = spec->how;
+    result.role = spec->role;
+    result.calls_per_rep =
+        std::max<uint64_t>(pipeline_calls / spec->ops_divisor, 10);
+  }
+  return pass;
+}
+
 }  // namespace
 
 Results measure_all(const std::vector<RoundTripSpec>& round_trips,
                     const std::vector<PipelineSpec>& pipelines,
                     const Options& options) {
+  const Clock::time_point started = Clock::now();
   Results results;
   results.load_before = one_minute_load_average();
   CycleClock::calibrate();
@@ -98,44 +144,54 @@ Results measure_all(const std::vector<RoundTripSpec>& round_trips,
       selected(round_trips, options.filter);
   std::vector<const PipelineSpec*> pipeline_specs =
       selected(pipelines, options.filter);
-  for (const RoundTripSpec* spec : latency_specs) {
-    LatencyResult& result = results.latency.emplace_back();
-    result.name = spec->name;
-    result.how = spec->how;
-    result.role = spec->role;
-    result.round_trips_per_rep =
-        std::max<uint64_t>(options.round_trips / spec->ops_divisor, 10);
-    result.round_trip_ns.reserve(result.round_trips_per_rep * options.reps);
+  if (options.run_no_op) {
+    results.passes.push_back(
+        prepare_pass(kNoOpHandler, latency_specs, pipeline_specs, options));
   }
-  for (const PipelineSpec* spec : pipeline_specs) {
-    ThroughputResult& result = results.throughput.emplace_back();
-    result.name = spec->name;
-    result.how = spec->how;
-    result.role = spec->role;
-    result.calls_per_rep =
-        std::max<uint64_t>(options.pipeline_calls / spec->ops_divisor, 10);
+  if (options.run_busy) {
+    results.passes.push_back(
+        prepare_pass(kBusyHandler, latency_specs, pipeline_specs, options));
   }
 
+  // Memory first, while the heap holds little that was freed: reused pages
+  // would hide what a runtime adds to the resident set.
+  if (options.memory) results.memory = measure_memory(options);
+
+  const uint64_t budget_ticks = ticks_for_ms(options.rep_budget_ms);
   for (int rep = 0; rep < options.reps; ++rep) {
-    std::fprintf(stderr, "repetition %d/%d:", rep + 1, options.reps);
-    size_t n = latency_specs.size();
-    for (size_t k = 0; k < n; ++k) {
-      size_t index = (k + rep) % n;
-      std::fprintf(stderr, " L%zu", index);
-      measure_round_trip_rep(*latency_specs[index], results.latency[index]);
-    }
-    n = pipeline_specs.size();
-    for (size_t k = 0; k < n; ++k) {
-      size_t index = (k + rep) % n;
-      std::fprintf(stderr, " T%zu", index);
-      measure_pipeline_rep(*pipeline_specs[index], results.throughput[index]);
+    std::fprintf(stderr, "repetition %d/%d: probe", rep + 1, options.reps);
+    results.probe_ns.push_back(probe_cache_line_round_trip_ns(
+        options.probe_round_trips, options.probe_budget_ms * 1'000'000));
+    std::fprintf(stderr, " %.0f ns;", results.probe_ns.back());
+    for (HandlerResults& pass : results.passes) {
+      std::fprintf(stderr, " %s:", pass.handler.id);
+      size_t n = latency_specs.size();
+      for (size_t k = 0; k < n; ++k) {
+        size_t index = (k + rep) % n;
+        std::fprintf(stderr, " L%zu", index);
+        measure_round_trip_rep(*latency_specs[index], pass.handler,
+                               budget_ticks, pass.latency[index]);
+      }
+      n = pipeline_specs.size();
+      for (size_t k = 0; k < n; ++k) {
+        size_t index = (k + rep) % n;
+        std::fprintf(stderr, " T%zu", index);
+        measure_pipeline_rep(*pipeline_specs[index], pass.handler,
+                             pass.throughput[index]);
+      }
     }
     std::fprintf(stderr, "\n");
   }
   results.load_after = one_minute_load_average();
-  for (LatencyResult& result : results.latency) {
-    std::sort(result.round_trip_ns.begin(), result.round_trip_ns.end());
+  for (HandlerResults& pass : results.passes) {
+    for (LatencyResult& result : pass.latency) {
+      std::sort(result.round_trip_ns.begin(), result.round_trip_ns.end());
+    }
   }
+  results.tether_warnings = logged_warnings();
+  results.tether_errors = logged_errors();
+  results.elapsed_s =
+      static_cast<double>(nanoseconds_between(started, Clock::now())) / 1e9;
   return results;
 }
 

@@ -1,7 +1,8 @@
 // The throughput ceiling: the submitter enqueues one item at a time through
 // a producer token; one consumer dequeues one item at a time through a
-// consumer token and counts it. This is the queue tether itself is built
-// on, with no request, slot, handler or completion around it.
+// consumer token, runs the handler and counts it. This is the queue tether
+// itself is built on, with no request, slot, handler table or completion
+// around it.
 
 #include <concurrentqueue.h>
 
@@ -18,8 +19,10 @@ namespace {
 
 class MoodycamelTransfer final : public PipelineContender {
  public:
-  MoodycamelTransfer()
-      : producer_token_(queue_), consumer_([this] { consume_loop(); }) {}
+  explicit MoodycamelTransfer(const Handler& handler)
+      : work_(handler.work),
+        producer_token_(queue_),
+        consumer_([this] { consume_loop(); }) {}
   ~MoodycamelTransfer() override {
     stop_.store(true, std::memory_order_release);
     consumer_.join();
@@ -39,6 +42,7 @@ class MoodycamelTransfer final : public PipelineContender {
     uint64_t item;
     while (!stop_.load(std::memory_order_acquire)) {
       if (queue_.try_dequeue(consumer_token, item)) {
+        work_();
         counter_.add_one();
       } else {
         cpu_relax();
@@ -46,6 +50,7 @@ class MoodycamelTransfer final : public PipelineContender {
     }
   }
 
+  void (*const work_)();
   moodycamel::ConcurrentQueue<uint64_t> queue_;
   moodycamel::ProducerToken producer_token_;
   DoneCounter counter_;
@@ -55,8 +60,9 @@ class MoodycamelTransfer final : public PipelineContender {
 
 }  // namespace
 
-std::unique_ptr<PipelineContender> make_moodycamel_transfer() {
-  return std::make_unique<MoodycamelTransfer>();
+std::unique_ptr<PipelineContender> make_moodycamel_transfer(
+    const Handler& handler) {
+  return std::make_unique<MoodycamelTransfer>(handler);
 }
 
 }  // namespace tether_bench

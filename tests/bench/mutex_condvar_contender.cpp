@@ -1,5 +1,6 @@
-// Round trips and pipelines through MutexCondvarQueue: the request is a
-// no-op std::function, the callback a std::function that flags or counts.
+// Round trips and pipelines through MutexCondvarQueue: the request is the
+// handler's work as a std::function, the callback a std::function that
+// flags or counts.
 
 #include "completion_signals.h"
 #include "contenders.h"
@@ -8,45 +9,52 @@
 namespace tether_bench {
 namespace {
 
-void no_op() {}
-
 class MutexCondvarRoundTrip final : public RoundTripContender {
  public:
+  explicit MutexCondvarRoundTrip(const Handler& handler)
+      : work_(handler.work) {}
+
   void round_trip() override {
     DoneFlag* flag = &flag_;
-    queue_.submit({&no_op, [flag] { flag->set(); }});
+    queue_.submit({work_, [flag] { flag->set(); }});
     flag_.wait_and_reset();
   }
 
  private:
+  void (*const work_)();
   DoneFlag flag_;
   MutexCondvarQueue queue_;  // last: its worker stops before flag_ goes
 };
 
 class MutexCondvarPipeline final : public PipelineContender {
  public:
+  explicit MutexCondvarPipeline(const Handler& handler) : work_(handler.work) {}
+
   void run(uint64_t count) override {
     counter_.reset();
     DoneCounter* counter = &counter_;
     for (uint64_t i = 0; i < count; ++i) {
-      queue_.submit({&no_op, [counter] { counter->add_one(); }});
+      queue_.submit({work_, [counter] { counter->add_one(); }});
     }
     counter_.wait_for(count);
   }
 
  private:
+  void (*const work_)();
   DoneCounter counter_;
   MutexCondvarQueue queue_;
 };
 
 }  // namespace
 
-std::unique_ptr<RoundTripContender> make_mutex_condvar_round_trip() {
-  return std::make_unique<MutexCondvarRoundTrip>();
+std::unique_ptr<RoundTripContender> make_mutex_condvar_round_trip(
+    const Handler& handler) {
+  return std::make_unique<MutexCondvarRoundTrip>(handler);
 }
 
-std::unique_ptr<PipelineContender> make_mutex_condvar_pipeline() {
-  return std::make_unique<MutexCondvarPipeline>();
+std::unique_ptr<PipelineContender> make_mutex_condvar_pipeline(
+    const Handler& handler) {
+  return std::make_unique<MutexCondvarPipeline>(handler);
 }
 
 }  // namespace tether_bench

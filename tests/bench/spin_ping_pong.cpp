@@ -1,6 +1,7 @@
 // The latency floor: the caller writes a sequence number to one cache line,
-// a spinning echo thread copies it to another, and the caller spins until it
-// sees it back. Nothing cheaper can carry a call to another core and back.
+// a spinning echo thread runs the handler and copies the number to another,
+// and the caller spins until it sees it back. Nothing cheaper can carry a
+// call to another core and back.
 
 #include <atomic>
 #include <cstdint>
@@ -16,7 +17,8 @@ constexpr uint64_t kStop = UINT64_MAX;
 
 class SpinPingPong final : public RoundTripContender {
  public:
-  SpinPingPong() : echo_([this] { echo_loop(); }) {}
+  explicit SpinPingPong(const Handler& handler)
+      : work_(handler.work), echo_([this] { echo_loop(); }) {}
   ~SpinPingPong() override {
     ping_.value.store(kStop, std::memory_order_release);
     echo_.join();
@@ -44,10 +46,12 @@ class SpinPingPong final : public RoundTripContender {
       });
       if (now == kStop) return;
       seen = now;
+      work_();
       pong_.value.store(now, std::memory_order_release);
     }
   }
 
+  void (*const work_)();
   Line ping_;
   Line pong_;
   uint64_t sequence_ = 0;
@@ -56,8 +60,9 @@ class SpinPingPong final : public RoundTripContender {
 
 }  // namespace
 
-std::unique_ptr<RoundTripContender> make_spin_ping_pong() {
-  return std::make_unique<SpinPingPong>();
+std::unique_ptr<RoundTripContender> make_spin_ping_pong(
+    const Handler& handler) {
+  return std::make_unique<SpinPingPong>(handler);
 }
 
 }  // namespace tether_bench

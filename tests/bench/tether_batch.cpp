@@ -16,8 +16,9 @@ namespace {
 
 class TetherBatchPipeline final : public PipelineContender {
  public:
-  TetherBatchPipeline(const RuntimeChoice& choice, size_t batch_size)
-      : calls_(batch_size, no_op_call()),
+  TetherBatchPipeline(const Handler& handler, const RuntimeChoice& choice,
+                      size_t batch_size)
+      : calls_(batch_size, handler_call(handler)),
         user_data_(batch_size, to_user_data(&counter_)),
         runtime_(choice) {}
 
@@ -46,14 +47,14 @@ class TetherBatchPipeline final : public PipelineContender {
   DoneCounter counter_;
   const std::vector<tether_call> calls_;
   const std::vector<uint64_t> user_data_;
-  OneLaneRuntime runtime_;
+  BenchRuntime runtime_;
 };
 
 }  // namespace
 
 std::unique_ptr<PipelineContender> make_tether_batch_pipeline(
-    const RuntimeChoice& choice, size_t batch_size) {
-  return std::make_unique<TetherBatchPipeline>(choice, batch_size);
+    const Handler& handler, const RuntimeChoice& choice, size_t batch_size) {
+  return std::make_unique<TetherBatchPipeline>(handler, choice, batch_size);
 }
 
 }  // namespace tether_bench

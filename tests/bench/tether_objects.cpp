@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "noop_library.h"
+#include "bench_library.h"
 
 namespace tether_bench {
 
@@ -14,15 +14,18 @@ void check_status(tether_status status, const char* what) {
   }
 }
 
-OneLaneRuntime::OneLaneRuntime(const RuntimeChoice& choice) {
+BenchRuntime::BenchRuntime(const RuntimeChoice& choice) {
   tether_runtime_config config;
   tether_runtime_config_init(&config);
-  config.lanes = 1;
+  config.lanes = choice.lanes;
   config.deliver = choice.deliver;
   if (choice.spin_ns) config.spin_ns = *choice.spin_ns;
+  if (choice.max_calls_in_flight) {
+    config.max_calls_in_flight = *choice.max_calls_in_flight;
+  }
   char* error = nullptr;
   tether_status status =
-      tether_runtime_open(noop_library(), &config, &runtime_, &error);
+      tether_runtime_open(bench_library(), &config, &runtime_, &error);
   if (status != TETHER_OK) {
     std::string message =
         std::string("tether_runtime_open failed: ") + tether_status_str(status);
@@ -34,13 +37,13 @@ OneLaneRuntime::OneLaneRuntime(const RuntimeChoice& choice) {
   }
 }
 
-OneLaneRuntime::~OneLaneRuntime() {
+BenchRuntime::~BenchRuntime() {
   constexpr uint64_t kDrainTimeoutNs = 5'000'000'000;
   tether_runtime_shutdown(runtime_, TETHER_SHUTDOWN_DRAIN, kDrainTimeoutNs);
   tether_runtime_destroy(runtime_);
 }
 
-CompletionQueue::CompletionQueue(const OneLaneRuntime& runtime) {
+CompletionQueue::CompletionQueue(const BenchRuntime& runtime) {
   check_status(tether_cq_open(runtime.get(), &cq_), "tether_cq_open");
 }
 
@@ -49,10 +52,10 @@ CompletionQueue::~CompletionQueue() {
   tether_cq_destroy(cq_);
 }
 
-tether_call no_op_call() {
+tether_call handler_call(const Handler& handler) {
   tether_call call;
   tether_call_init(&call);
-  call.method = 0;
+  call.method = handler.method;
   return call;
 }
 
