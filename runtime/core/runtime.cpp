@@ -35,7 +35,8 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
       library_(std::move(library)),
       options_(options),
       queues_(options.lanes),
-      slots_(options.max_calls_in_flight * 2),
+      slots_(options.max_calls_in_flight * 2 +
+             SlotPool::kReturnBatch * (options.lanes + 1)),
       ports_(queues_, kPooledPorts),
       calls_(options.max_calls_in_flight),
       in_flight_watch_(

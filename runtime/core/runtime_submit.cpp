@@ -133,7 +133,8 @@ Status Runtime::admit(const tether_call& call, const CompletionTarget& target,
   if (calls == 0) return busy(false);
   in_flight_watch_.observe(static_cast<uint64_t>(calls));
   // Slots outnumber credits two to one: the spare ones are for requests a
-  // library still holds after their calls ended (it never replied).
+  // library still holds after their calls ended (it never replied). Each
+  // lane and the delivery thread may also hold a return batch's worth.
   Slot* slot = slots_.acquire();
   if (slot == nullptr) {
     TETHER_LOG_WARNING(

@@ -34,6 +34,7 @@ void DeliveryThread::run() {
   thread_id_.store(std::this_thread::get_id());
   pthread_setname_np(pthread_self(), "tether-deliver");
   const uint64_t spin_ns = runtime_.options().spin_ns;
+  SlotPool::ReturnBatch slot_returns(runtime_.slots());
   for (;;) {
     wake_by_ns_.store(0, std::memory_order_seq_cst);
     std::size_t work = deliver_queued() + take_deadlines();
@@ -44,6 +45,7 @@ void DeliveryThread::run() {
       loop_.busy();
       continue;
     }
+    slot_returns.flush();  // out of work: submitters may be waiting for slots
     if (stop_requested_.load(std::memory_order_acquire)) break;
     loop_.idle(now, spin_ns, [&] {
       // Say how long we may sleep, then look once more: a submitter either

@@ -119,6 +119,7 @@ void Lane::run() {
   }
 
   const uint64_t spin_ns = runtime_.options().spin_ns;
+  SlotPool::ReturnBatch slot_returns(runtime_.slots());
   for (;;) {
     std::size_t handled = drain_once();
     uint64_t now = now_ns();
@@ -128,6 +129,7 @@ void Lane::run() {
       loop_.busy();
       continue;
     }
+    slot_returns.flush();  // out of work: submitters may be waiting for slots
     if (stop_requested_.load(std::memory_order_acquire)) break;
     bool parking = false;
     loop_.idle(now, spin_ns, [&] {

@@ -1,6 +1,12 @@
 #include "slots/slot_pool.h"
 
 namespace tether {
+namespace {
+
+// The batch the current thread releases through, if any (see ReturnBatch).
+thread_local SlotPool::ReturnBatch* t_return_batch = nullptr;
+
+}  // namespace
 
 SlotPool::SlotPool(uint32_t capacity)
     : capacity_(capacity), slots_(new Slot[capacity]) {
@@ -11,7 +17,7 @@ SlotPool::SlotPool(uint32_t capacity)
     slot.index = i;
     slot.word.store(slot_word::make(1, 0, slot_word::kFree),
                     std::memory_order_relaxed);
-    push(&slot);
+    push_chain(&slot, &slot);
   }
 }
 
@@ -32,6 +38,16 @@ Slot* SlotPool::acquire() {
 }
 
 void SlotPool::release(Slot* slot) {
+  reset_for_next_call(slot);
+  ReturnBatch* batch = t_return_batch;
+  if (batch != nullptr && &batch->pool_ == this) {
+    batch->add(slot);
+  } else {
+    push_chain(slot, slot);
+  }
+}
+
+void SlotPool::reset_for_next_call(Slot* slot) {
   uint32_t next_generation =
       slot_word::generation(slot->word.load(std::memory_order_relaxed)) + 1;
   if (next_generation == 0) next_generation = 1;  // keep ticket 0 invalid
@@ -52,7 +68,6 @@ void SlotPool::release(Slot* slot) {
   slot->error_len = 0;
   slot->word.store(slot_word::make(next_generation, 0, slot_word::kFree),
                    std::memory_order_release);
-  push(slot);
 }
 
 Slot* SlotPool::find(uint64_t ticket_value) {
@@ -61,18 +76,44 @@ Slot* SlotPool::find(uint64_t ticket_value) {
   return &slots_[index];
 }
 
-void SlotPool::push(Slot* slot) {
+void SlotPool::push_chain(Slot* first, Slot* last) {
   uint64_t head = head_.load(std::memory_order_relaxed);
   for (;;) {
-    slot->next_free.store(static_cast<uint32_t>(head),
+    last->next_free.store(static_cast<uint32_t>(head),
                           std::memory_order_relaxed);
     uint64_t tag = (head >> 32) + 1;
-    if (head_.compare_exchange_weak(head, (tag << 32) | (slot->index + 1),
+    if (head_.compare_exchange_weak(head, (tag << 32) | (first->index + 1),
                                     std::memory_order_release,
                                     std::memory_order_relaxed)) {
       return;
     }
   }
+}
+
+SlotPool::ReturnBatch::ReturnBatch(SlotPool& pool)
+    : pool_(pool), outer_(t_return_batch) {
+  t_return_batch = this;
+}
+
+SlotPool::ReturnBatch::~ReturnBatch() {
+  flush();
+  t_return_batch = outer_;
+}
+
+void SlotPool::ReturnBatch::add(Slot* slot) {
+  // Chained newest first, so `first_` is the top once pushed.
+  slot->next_free.store(first_ == nullptr ? 0 : first_->index + 1,
+                        std::memory_order_relaxed);
+  if (first_ == nullptr) last_ = slot;
+  first_ = slot;
+  if (++count_ == kReturnBatch) flush();
+}
+
+void SlotPool::ReturnBatch::flush() {
+  if (count_ == 0) return;
+  pool_.push_chain(first_, last_);
+  first_ = last_ = nullptr;
+  count_ = 0;
 }
 
 }  // namespace tether

@@ -5,7 +5,15 @@
 // ABA tag. Slots are never freed while the pool lives, so reading a popped
 // slot's link is always safe (a stale read only fails the CAS).
 //
-// Thread safety: acquire, release and find are thread-safe.
+// The head is the one line both a submitter (acquire) and a lane (release)
+// write on every call. A thread that releases many slots (a lane, the
+// delivery thread) holds a ReturnBatch: its releases are chained privately
+// and pushed kReturnBatch at a time with one CAS, and it flushes whenever it
+// runs out of work. Whoever sizes a pool adds kReturnBatch slots per batch
+// holder, so slots waiting in batches never make the pool look empty.
+//
+// Thread safety: acquire, release and find are thread-safe; a ReturnBatch
+// belongs to the thread that made it.
 #ifndef TETHER_RUNTIME_SLOTS_SLOT_POOL_H_
 #define TETHER_RUNTIME_SLOTS_SLOT_POOL_H_
 
@@ -27,10 +35,35 @@ class SlotPool {
   // are in use. Thread-safe.
   Slot* acquire();
 
-  // Resets the slot for its next call: generation + 1, kFree, and pushes it.
+  // Resets the slot for its next call: generation + 1, kFree, and pushes it
+  // (or adds it to this thread's ReturnBatch for this pool, if there is one).
   // REQUIRES: every holder has let go (slot_word::all_holders_done) and the
   // caller freed what the slot owned. Thread-safe.
   void release(Slot* slot);
+
+  static constexpr uint32_t kReturnBatch = 16;
+
+  // While alive, this thread's releases into `pool` are pushed in batches.
+  // One per thread at a time; flush() before the thread waits for work.
+  class ReturnBatch {
+   public:
+    explicit ReturnBatch(SlotPool& pool);
+    ~ReturnBatch();  // flushes
+    ReturnBatch(const ReturnBatch&) = delete;
+    ReturnBatch& operator=(const ReturnBatch&) = delete;
+
+    void flush();
+
+   private:
+    friend class SlotPool;
+    void add(Slot* slot);
+
+    SlotPool& pool_;
+    ReturnBatch* outer_;  // the thread's previous batch, restored on exit
+    Slot* first_ = nullptr;
+    Slot* last_ = nullptr;
+    uint32_t count_ = 0;
+  };
 
   // The slot a ticket points at, or nullptr when its index is out of range.
   // The generation is not checked here: callers compare it in their CAS.
@@ -41,7 +74,9 @@ class SlotPool {
   uint32_t capacity() const { return capacity_; }
 
  private:
-  void push(Slot* slot);
+  // Pushes a chain linked through next_free, first to last, with one CAS.
+  void push_chain(Slot* first, Slot* last);
+  void reset_for_next_call(Slot* slot);
 
   const uint32_t capacity_;
   std::unique_ptr<Slot[]> slots_;

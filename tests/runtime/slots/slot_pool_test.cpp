@@ -1,5 +1,6 @@
 #include "slots/slot_pool.h"
 
+#include <concurrentqueue.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -77,6 +78,88 @@ TEST(SlotPoolTest, ConcurrentAcquireReleaseNeverSharesASlot) {
   int free_slots = 0;
   while (pool.acquire() != nullptr) ++free_slots;
   EXPECT_EQ(free_slots, static_cast<int>(kSlots));
+}
+
+// Takes every free slot out of `pool` and returns how many there were.
+std::vector<Slot*> drain(SlotPool& pool) {
+  std::vector<Slot*> taken;
+  while (Slot* slot = pool.acquire()) taken.push_back(slot);
+  return taken;
+}
+
+TEST(SlotPoolTest, BatchedReleasesReachThePoolAtTheBatchSizeOrOnFlush) {
+  constexpr uint32_t kBatch = SlotPool::kReturnBatch;
+  SlotPool pool(2 * kBatch);
+  std::vector<Slot*> held = drain(pool);
+  ASSERT_EQ(held.size(), 2 * kBatch);
+  SlotPool::ReturnBatch batch(pool);
+  for (uint32_t i = 0; i < kBatch - 1; ++i) pool.release(held[i]);
+  EXPECT_EQ(pool.acquire(), nullptr);  // still in the batch
+  pool.release(held[kBatch - 1]);      // a full batch goes at once
+  std::vector<Slot*> back = drain(pool);
+  EXPECT_EQ(back.size(), kBatch);
+  EXPECT_EQ(std::set<Slot*>(back.begin(), back.end()),
+            std::set<Slot*>(held.begin(), held.begin() + kBatch));
+  pool.release(held[kBatch]);
+  EXPECT_EQ(pool.acquire(), nullptr);
+  batch.flush();
+  EXPECT_EQ(pool.acquire(), held[kBatch]);
+}
+
+TEST(SlotPoolTest, ABatchFlushesWhenItGoesAndOnlyCatchesItsOwnPool) {
+  SlotPool pool(4);
+  SlotPool other(4);
+  std::vector<Slot*> held = drain(pool);
+  std::vector<Slot*> held_other = drain(other);
+  {
+    SlotPool::ReturnBatch batch(pool);
+    pool.release(held[0]);
+    other.release(held_other[0]);  // not this batch's pool: straight back
+    EXPECT_EQ(other.acquire(), held_other[0]);
+    EXPECT_EQ(pool.acquire(), nullptr);
+  }
+  EXPECT_EQ(pool.acquire(), held[0]);
+  pool.release(held[1]);  // no batch on this thread any more
+  EXPECT_EQ(pool.acquire(), held[1]);
+}
+
+TEST(SlotPoolTest, BatchedReturnsRaceAcquiresWithoutLosingASlot) {
+  // A lane returns slots in batches while a submitter takes them: every
+  // slot comes back exactly once and no two holders share one.
+  constexpr uint32_t kSlots = 64;
+  constexpr int kRounds = 20000;
+  SlotPool pool(kSlots);
+  moodycamel::ConcurrentQueue<Slot*> to_lane;
+  std::atomic<bool> done{false};
+  std::thread lane([&] {
+    SlotPool::ReturnBatch batch(pool);
+    Slot* slot = nullptr;
+    for (;;) {
+      if (to_lane.try_dequeue(slot)) {
+        uint64_t word = slot->word.load();
+        slot->word.store(slot_word::make(slot_word::generation(word), 0,
+                                         slot_word::kAllHoldersDone));
+        pool.release(slot);
+        continue;
+      }
+      batch.flush();
+      if (done.load()) return;
+    }
+  });
+  int sent = 0;
+  while (sent < kRounds) {
+    Slot* slot = pool.acquire();
+    if (slot == nullptr) continue;
+    ASSERT_NE(slot_word::flags(slot->word.load()) & slot_word::kFree, 0);
+    slot->word.store(
+        slot_word::make(slot_word::generation(slot->word.load()), 0, 0));
+    to_lane.enqueue(slot);
+    ++sent;
+  }
+  while (to_lane.size_approx() != 0) std::this_thread::yield();
+  done.store(true);
+  lane.join();
+  EXPECT_EQ(drain(pool).size(), kSlots);
 }
 
 TEST(SlotWordTest, AllHoldersDoneNeedsAllThreeFlags) {
