@@ -237,12 +237,20 @@ void Runtime::wake_lane_for(uint32_t lane) {
     return;
   }
   // Shared queue: wake one parked lane, if any; busy lanes will see it.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
   const uint32_t count = options_.lanes;
-  uint32_t start = next_shared_wake_.fetch_add(1, std::memory_order_relaxed);
+  if (count == 1) {
+    lanes_[0]->wake_if_parked();
+    return;
+  }
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  // Where to start looking is only a hint that spreads wake-ups over the
+  // lanes: a plain store, written only when a lane is woken, so submitters
+  // that find every lane busy write nothing shared.
+  const uint32_t start = next_shared_wake_.load(std::memory_order_relaxed);
   for (uint32_t i = 0; i < count; ++i) {
     Lane& candidate = *lanes_[(start + i) % count];
     if (candidate.parked()) {
+      next_shared_wake_.store(start + i + 1, std::memory_order_relaxed);
       candidate.wake_if_parked();
       return;
     }
