@@ -41,23 +41,42 @@ TETHER_API tether_status tether_cq_reset_fd(tether_cq* cq) {
   return TETHER_OK;
 }
 
+namespace {
+
+// The argument checks tether_cq_poll and tether_cq_take share: why the call
+// is refused, or nullptr.
+const char* bad_poll_argument(const tether_cq* cq, const void* out,
+                              size_t elem_size, size_t max,
+                              const size_t* count_out) {
+  if (cq == nullptr) return "cq is NULL";
+  if (out == nullptr) return "out is NULL";
+  if (count_out == nullptr) return "count_out is NULL";
+  if (max == 0) return "max is 0";
+  if (elem_size < TETHER_COMPLETION_MIN_SIZE)
+    return "elem_size is below TETHER_COMPLETION_MIN_SIZE";
+  return nullptr;
+}
+
+}  // namespace
+
+TETHER_API tether_status tether_cq_take(tether_cq* cq, void* out,
+                                        size_t elem_size, size_t max,
+                                        size_t* count_out) {
+  if (count_out != nullptr) *count_out = 0;
+  if (const char* why = bad_poll_argument(cq, out, elem_size, max, count_out)) {
+    return tether::shim::reject("tether_cq_take", TETHER_E_INVALID_ARG, why);
+  }
+  return tether::shim::guarded("tether_cq_take", [&] {
+    return cq->queue->poll(out, elem_size, max, 0, count_out, /*arm=*/false);
+  });
+}
+
 TETHER_API tether_status tether_cq_poll(tether_cq* cq, void* out,
                                         size_t elem_size, size_t max,
                                         uint64_t timeout_ns,
                                         size_t* count_out) {
   if (count_out != nullptr) *count_out = 0;
-  const char* why = nullptr;
-  if (cq == nullptr)
-    why = "cq is NULL";
-  else if (out == nullptr)
-    why = "out is NULL";
-  else if (count_out == nullptr)
-    why = "count_out is NULL";
-  else if (max == 0)
-    why = "max is 0";
-  else if (elem_size < TETHER_COMPLETION_MIN_SIZE)
-    why = "elem_size is below TETHER_COMPLETION_MIN_SIZE";
-  if (why != nullptr) {
+  if (const char* why = bad_poll_argument(cq, out, elem_size, max, count_out)) {
     return tether::shim::reject("tether_cq_poll", TETHER_E_INVALID_ARG, why);
   }
   return tether::shim::guarded("tether_cq_poll", [&] {

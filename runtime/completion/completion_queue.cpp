@@ -132,12 +132,13 @@ bool CompletionQueue::finished() const {
 }
 
 Status CompletionQueue::poll(void* out, std::size_t elem_size, std::size_t max,
-                             uint64_t timeout_ns, std::size_t* count) {
+                             uint64_t timeout_ns, std::size_t* count,
+                             bool arm) {
   if (polling_.exchange(true, std::memory_order_acquire)) return Status::kBusy;
   auto* bytes = static_cast<unsigned char*>(out);
   std::size_t taken = take(bytes, elem_size, max);
   const uint64_t deadline = timeout_ns == 0 ? 0 : now_ns() + timeout_ns;
-  while (taken < max) {
+  while (arm && taken < max) {
     // Drained: announce that the next push must write the fd, then look once
     // more for a push that raced with the announcement.
     armed_.store(true, std::memory_order_relaxed);

@@ -57,8 +57,10 @@ class CompletionQueue {
   // consumer that took the last one sees the queue finished at once.
   void push(uint32_t producer, const tether_completion& completion);
 
+  // When `arm` is false (tether_cq_take), only what is ready is taken: no
+  // wait, and the fd is not armed, so the next push writes nothing.
   Status poll(void* out, std::size_t elem_size, std::size_t max,
-              uint64_t timeout_ns, std::size_t* count);
+              uint64_t timeout_ns, std::size_t* count, bool arm = true);
 
   void shutdown();
   // Shuts down and drops the handle's reference.

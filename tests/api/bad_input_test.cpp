@@ -316,6 +316,23 @@ TEST_F(BadInputTest, CqPollWithElemSizeBelowMinimumIsInvalidArg) {
                   TETHER_E_INVALID_ARG);
 }
 
+TEST_F(BadInputTest, CqTakeChecksItsArgumentsAsPollDoes) {
+  tether_completion out;
+  size_t count = 7;
+  EXPECT_REJECTED(tether_cq_take(nullptr, &out, sizeof out, 1, &count),
+                  TETHER_E_INVALID_ARG);
+  EXPECT_EQ(count, 0u);
+  EXPECT_REJECTED(tether_cq_take(cq_.get(), nullptr, sizeof out, 1, &count),
+                  TETHER_E_INVALID_ARG);
+  EXPECT_REJECTED(tether_cq_take(cq_.get(), &out, sizeof out, 1, nullptr),
+                  TETHER_E_INVALID_ARG);
+  EXPECT_REJECTED(tether_cq_take(cq_.get(), &out, sizeof out, 0, &count),
+                  TETHER_E_INVALID_ARG);
+  EXPECT_REJECTED(tether_cq_take(cq_.get(), &out,
+                                 TETHER_COMPLETION_MIN_SIZE - 1, 1, &count),
+                  TETHER_E_INVALID_ARG);
+}
+
 TEST_F(BadInputTest, CqShutdownOfNullIsInvalidArg) {
   EXPECT_REJECTED(tether_cq_shutdown(nullptr), TETHER_E_INVALID_ARG);
 }

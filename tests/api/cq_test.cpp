@@ -239,6 +239,66 @@ TEST_F(CqTest, ShutdownQueueIsClosedOnceDrained) {
   EXPECT_EQ(count, 0u);
 }
 
+TEST_F(CqTest, TakeGetsWhatIsReadyAndLeavesTheFdUnwritten) {
+  // A spinning consumer takes with tether_cq_take: the lane's pushes then
+  // never write the fd. A poll that finds the queue empty arms it again.
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  const int fd = tether_cq_fd(cq_.get());
+  tether_completion out[4];
+  size_t count = 9;
+  ASSERT_EQ(tether_cq_take(cq_.get(), out, sizeof out[0], 4, &count),
+            TETHER_OK);
+  EXPECT_EQ(count, 0u);
+  // The queue starts armed: the first push writes the fd once.
+  ASSERT_EQ(SubmitCq(Call(kEcho, "first"), 1), TETHER_OK);
+  ASSERT_TRUE(FdReadable(fd, 60'000));
+  ASSERT_EQ(tether_cq_reset_fd(cq_.get()), TETHER_OK);
+  ASSERT_TRUE(WaitUntil([&] {
+    EXPECT_EQ(tether_cq_take(cq_.get(), out, sizeof out[0], 4, &count),
+              TETHER_OK);
+    return count == 1;
+  }));
+  EXPECT_EQ(out[0].user_data, 1u);
+  Free(out[0]);
+  // Taken empty: not armed, so this push leaves the fd alone.
+  ASSERT_EQ(tether_cq_take(cq_.get(), out, sizeof out[0], 4, &count),
+            TETHER_OK);
+  ASSERT_EQ(SubmitCq(Call(kEcho, "second"), 2), TETHER_OK);
+  ASSERT_TRUE(WaitUntil([&] { return Stats(rt()).cq_backlog == 1; }));
+  EXPECT_FALSE(FdReadable(fd, 0));
+  ASSERT_EQ(tether_cq_take(cq_.get(), out, sizeof out[0], 4, &count),
+            TETHER_OK);
+  ASSERT_EQ(count, 1u);
+  EXPECT_EQ(out[0].user_data, 2u);
+  Free(out[0]);
+  // A poll on the empty queue arms it: the next push writes the fd.
+  ASSERT_EQ(tether_cq_poll(cq_.get(), out, sizeof out[0], 4, 0, &count),
+            TETHER_OK);
+  EXPECT_EQ(count, 0u);
+  ASSERT_EQ(SubmitCq(Call(kEcho, "third"), 3), TETHER_OK);
+  EXPECT_TRUE(FdReadable(fd, 60'000));
+  tether_completion last = PollOne();
+  EXPECT_EQ(last.user_data, 3u);
+  Free(last);
+}
+
+TEST_F(CqTest, TakeSaysClosedOnceAShutDownQueueIsDrained) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  ASSERT_EQ(SubmitCq(Call(kNoop), 1), TETHER_OK);
+  ASSERT_EQ(tether_cq_shutdown(cq_.get()), TETHER_OK);
+  tether_completion out{};
+  size_t count = 0;
+  ASSERT_TRUE(WaitUntil([&] {
+    EXPECT_EQ(tether_cq_take(cq_.get(), &out, sizeof out, 1, &count),
+              TETHER_OK);
+    return count == 1;
+  }));
+  Free(out);
+  EXPECT_EQ(tether_cq_take(cq_.get(), &out, sizeof out, 1, &count),
+            TETHER_E_CLOSED);
+  EXPECT_EQ(count, 0u);
+}
+
 TEST_F(CqTest, ShutdownQueueStillReceivesCallsInFlight) {
   ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
   ASSERT_EQ(SubmitCq(Call(kBlock), 1), TETHER_OK);

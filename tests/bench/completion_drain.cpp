@@ -9,9 +9,9 @@ size_t CompletionDrain::drain(tether_cq* cq) {
   size_t total = 0;
   for (;;) {
     size_t polled = 0;
-    check_status(tether_cq_poll(cq, batch_.data(), sizeof(tether_completion),
-                                batch_.size(), 0, &polled),
-                 "tether_cq_poll");
+    check_status(tether_cq_take(cq, batch_.data(), sizeof(tether_completion),
+                                batch_.size(), &polled),
+                 "tether_cq_take");
     for (size_t i = 0; i < polled; ++i) {
       if (!release_completion(batch_[i])) {
         check_status(batch_[i].status, "the call");

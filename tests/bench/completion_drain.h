@@ -1,8 +1,9 @@
-// Takes completions out of a tether completion queue in batches, as the
-// consumer contract in tether/cq.h asks: tether_cq_poll(timeout 0) into an
-// array of kPollBatch until a poll comes back short. Frees each completion's
-// buffers and throws std::runtime_error on the first one that is not OK.
-// Not thread-safe: one polling thread per queue, as tether_cq_poll wants.
+// Takes completions out of a tether completion queue in batches, as a
+// consumer that spins does (it never sleeps on the fd): tether_cq_take into
+// an array of kPollBatch until a take comes back short. Frees each
+// completion's buffers and throws std::runtime_error on the first one that
+// is not OK. Not thread-safe: one polling thread per queue, as tether/cq.h
+// wants.
 #ifndef TETHER_BENCH_COMPLETION_DRAIN_H
 #define TETHER_BENCH_COMPLETION_DRAIN_H
 

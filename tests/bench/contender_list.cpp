@@ -85,8 +85,8 @@ std::vector<RoundTripSpec> round_trip_contenders() {
          return make_tether_callback_round_trip(h, kOnLaneNoSpin);
        }},
       {"tether, completion queue",
-       "tether_submit_cq; caller polls the queue, tether_cq_poll(timeout 0) "
-       "in a spin",
+       "tether_submit_cq; caller takes from the queue, tether_cq_take in a "
+       "spin",
        Role::kTether, 1,
        [](const Handler& h) { return make_tether_cq_round_trip(h); }},
       {name::kMutexCondvar,

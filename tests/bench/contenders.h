@@ -72,15 +72,15 @@ std::unique_ptr<RoundTripContender> make_tether_parked_lane_round_trip(
 std::unique_ptr<PipelineContender> make_tether_batch_pipeline(
     const Handler& handler, const RuntimeChoice& choice, size_t batch_size);
 
-// tether_submit_cq, completions taken with tether_cq_poll(timeout 0): one
-// at a time for round trips, in batches for the pipeline.
+// tether_submit_cq, completions taken with tether_cq_take: one at a time
+// for round trips, in batches for the pipeline.
 std::unique_ptr<RoundTripContender> make_tether_cq_round_trip(
     const Handler& handler);
 std::unique_ptr<PipelineContender> make_tether_cq_pipeline(
     const Handler& handler);
 
 // tether_submit_batch_cq in batches of `batch_size`, completions drained in
-// batches with tether_cq_poll.
+// batches with tether_cq_take.
 std::unique_ptr<PipelineContender> make_tether_batch_cq_pipeline(
     const Handler& handler, size_t batch_size);
 

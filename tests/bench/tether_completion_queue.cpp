@@ -1,5 +1,6 @@
 // tether_submit_cq with completions taken by the caller itself through
-// tether_cq_poll(timeout 0), in a spin. Round trips poll one completion;
+// tether_cq_take, in a spin (a spinning consumer never sleeps on the fd, so
+// it leaves it unarmed). Round trips poll one completion;
 // pipelines drain the queue in batches (CompletionDrain) after every
 // kDrainEvery submits and whenever a submit is refused busy, then until all
 // are in.
@@ -31,9 +32,9 @@ class TetherCqRoundTrip final : public RoundTripContender {
     tether_completion completion;
     size_t polled = 0;
     for (;;) {
-      check_status(tether_cq_poll(cq_.get(), &completion, sizeof(completion), 1,
-                                  0, &polled),
-                   "tether_cq_poll");
+      check_status(tether_cq_take(cq_.get(), &completion, sizeof(completion), 1,
+                                  &polled),
+                   "tether_cq_take");
       if (polled != 0) break;
       cpu_relax();
     }

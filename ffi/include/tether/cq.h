@@ -55,6 +55,19 @@ TETHER_API tether_status tether_cq_poll(tether_cq* cq, void* out,
                                         size_t elem_size, size_t max,
                                         uint64_t timeout_ns, size_t* count_out);
 
+/* As tether_cq_poll() with timeout 0, but for a consumer that spins (polls
+ * again soon) instead of sleeping on the fd: takes what is ready now and
+ * leaves the fd unarmed, so the lanes' next pushes do not write it. The fd
+ * is written only after a tether_cq_poll() found the queue empty; a consumer
+ * about to sleep on the fd must call tether_cq_poll() last.
+ * Ownership, errors: as tether_cq_poll() (TETHER_OK with *count_out 0: none
+ *   was ready).
+ * Thread safety: as tether_cq_poll() (one poller at a time, take or poll).
+ * Blocks: no. */
+TETHER_API tether_status tether_cq_take(tether_cq* cq, void* out,
+                                        size_t elem_size, size_t max,
+                                        size_t* count_out);
+
 /* Stops intake: later tether_submit_cq() to this queue returns
  * TETHER_E_CLOSED. Calls already submitted still complete into it; once
  * they have and the queue is drained, tether_cq_poll() returns
