@@ -9,7 +9,11 @@
 // around 8192 (anywhere above 2048) logs exactly twice: at 4096 and 8192.
 //
 // Thread-safe. observe() is two relaxed loads and compares unless a
-// boundary is crossed or re-armed (then a lock, rarely).
+// boundary is crossed or re-armed (then a lock, rarely). Observers racing
+// on one counter may report out of order: a value read long before it is
+// reported (its thread was preempted while the counter quadrupled) looks
+// like a fall and re-arms, so such a race can log a boundary twice. It
+// never hides one.
 #ifndef TETHER_RUNTIME_WATCH_GROWTH_WATCH_H_
 #define TETHER_RUNTIME_WATCH_GROWTH_WATCH_H_
 

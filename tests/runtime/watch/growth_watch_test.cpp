@@ -123,9 +123,12 @@ TEST_F(GrowthWatchTest, TheLineSaysWhereTheValueGrew) {
   EXPECT_EQ(asked, 1);  // asked only when a line is written
 }
 
-TEST_F(GrowthWatchTest, ConcurrentObserversLogEachBoundaryOnce) {
+TEST_F(GrowthWatchTest, ConcurrentObserversMissNoBoundary) {
   // Four threads grow one counter and each reports what it saw, as
-  // submitters do with the calls in flight.
+  // submitters do with the calls in flight. A thread preempted between its
+  // increment and its report delivers a stale value, which may look like a
+  // fall to a quarter and re-arm a boundary (see growth_watch.h): so every
+  // boundary logs at least once, and a rare one twice.
   GrowthWatch watch("concurrent", 4096);
   std::atomic<uint64_t> counter{0};
   std::vector<std::thread> threads;
@@ -135,8 +138,16 @@ TEST_F(GrowthWatchTest, ConcurrentObserversLogEachBoundaryOnce) {
     });
   }
   for (auto& thread : threads) thread.join();
-  // 4096, 8192, 16384, 32768, 65536.
-  EXPECT_EQ(lines().size(), 5u);
+  for (uint64_t boundary = 4096; boundary <= 65536; boundary *= 2) {
+    const std::string reached =
+        "concurrent reached " + std::to_string(boundary) + " ";
+    int count = 0;
+    for (const auto& line : lines()) {
+      if (line.find(reached) != std::string::npos) ++count;
+    }
+    EXPECT_GE(count, 1) << boundary;
+    EXPECT_LE(count, 2) << boundary;
+  }
 }
 
 }  // namespace
