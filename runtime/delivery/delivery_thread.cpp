@@ -45,9 +45,9 @@ void DeliveryThread::run() {
       loop_.busy();
       continue;
     }
-    slot_returns.flush();  // out of work: submitters may be waiting for slots
     if (stop_requested_.load(std::memory_order_acquire)) break;
     loop_.idle(now, spin_ns, [&] {
+      slot_returns.flush();  // about to sleep: hand back what it holds
       // Say how long we may sleep, then look once more: a submitter either
       // sees this (and wakes us for an earlier deadline) or we see its entry.
       arm_timer(now);

@@ -129,10 +129,10 @@ void Lane::run() {
       loop_.busy();
       continue;
     }
-    slot_returns.flush();  // out of work: submitters may be waiting for slots
     if (stop_requested_.load(std::memory_order_acquire)) break;
     bool parking = false;
     loop_.idle(now, spin_ns, [&] {
+      slot_returns.flush();  // about to sleep: hand back what it holds
       parking = queues_look_empty() &&
                 !stop_requested_.load(std::memory_order_seq_cst);
       if (parking) CompletionCounters::bump(parks_);

@@ -8,9 +8,11 @@
 // The head is the one line both a submitter (acquire) and a lane (release)
 // write on every call. A thread that releases many slots (a lane, the
 // delivery thread) holds a ReturnBatch: its releases are chained privately
-// and pushed kReturnBatch at a time with one CAS, and it flushes whenever it
-// runs out of work. Whoever sizes a pool adds kReturnBatch slots per batch
-// holder, so slots waiting in batches never make the pool look empty.
+// and pushed kReturnBatch at a time with one CAS, and before it parks.
+// Whoever sizes a pool adds kReturnBatch slots per batch holder, so slots
+// waiting in batches never make the pool look empty; and so a lane need not
+// flush between calls, which keeps the head off a ping-pong's path too (the
+// submitter takes other slots meanwhile).
 //
 // Thread safety: acquire, release and find are thread-safe; a ReturnBatch
 // belongs to the thread that made it.
@@ -44,7 +46,7 @@ class SlotPool {
   static constexpr uint32_t kReturnBatch = 16;
 
   // While alive, this thread's releases into `pool` are pushed in batches.
-  // One per thread at a time; flush() before the thread waits for work.
+  // One per thread at a time; flush() before the thread sleeps.
   class ReturnBatch {
    public:
     explicit ReturnBatch(SlotPool& pool);
