@@ -235,7 +235,10 @@ void Runtime::deliver(Slot* slot, CompletionCounters& counters,
   completion.ticket = ticket::make(slot_word::generation(word), slot->index);
   completion.status = status;
   completion.lane = slot->ran_on_lane.load(std::memory_order_relaxed);
-  completion.latency_ns = now_ns() - slot->submit_ns;
+  // Cores' TSCs may differ by a few ticks: never a negative latency.
+  const uint64_t delivered_ns = now_ns();
+  completion.latency_ns =
+      delivered_ns > slot->submit_ns ? delivered_ns - slot->submit_ns : 0;
   if (status == TETHER_OK) {
     completion.result = slot->result;
     completion.result_len = slot->result_len;
