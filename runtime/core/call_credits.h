@@ -8,10 +8,16 @@
 // (`returned_seen_`, written only when refreshed): the copy can only lag,
 // which overstates what is in flight, so the check stays safe. The real
 // line is read only when the cached view passes half the limit, so a value
-// take() returns above half the limit is exact (the growth watch, which
-// starts at the limit, never sees an overstated one). A lone submitter and
-// a lone lane then each write only lines they own, and a pipeline reads the
-// deliverers' line about once per half-limit of calls.
+// take() returns above half the limit carries no cache lag (racing
+// submitters about to be refused may still overstate it by their number,
+// as they did one shared counter). A lone submitter and a lone lane then
+// each write only lines they own, and a pipeline reads the deliverers' line
+// about once per half-limit of calls.
+//
+// A submitter's `taken` is its own increment's result, but the returned
+// count it reads may already include calls taken after it and delivered:
+// the difference can then fall to zero or below, though this call is in
+// flight. take() reports such a call as one in flight.
 //
 // Thread safety: thread-safe; take()/give_back() from submitters,
 // return_one() from deliverers, in_flight() from anyone.
@@ -32,9 +38,8 @@ class CallCredits {
   CallCredits(const CallCredits&) = delete;
   CallCredits& operator=(const CallCredits&) = delete;
 
-  // Takes one credit and returns the calls in flight including it (exact
-  // above half the limit, possibly overstated below), or 0 when none is
-  // left (nothing is taken then).
+  // Takes one credit and returns the calls in flight including it (at
+  // least 1), or 0 when none is left (nothing is taken then).
   int64_t take() {
     const int64_t taken = taken_.fetch_add(1, std::memory_order_relaxed) + 1;
     int64_t returned = returned_seen_.load(std::memory_order_relaxed);
@@ -45,7 +50,7 @@ class CallCredits {
         return 0;
       }
     }
-    return taken - returned;
+    return taken - returned > 0 ? taken - returned : 1;
   }
 
   // A taken credit whose call was refused before it was published.

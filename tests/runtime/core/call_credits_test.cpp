@@ -52,6 +52,23 @@ TEST(CallCreditsTest, ValuesAboveHalfTheLimitAreExact) {
   EXPECT_EQ(credits.in_flight(), 3);
 }
 
+TEST(CallCreditsTest, ASubmitterOvertakenByLaterDeliveriesStillGetsItsCall) {
+  // Submitter A increments `taken`, is preempted, and meanwhile a later
+  // call is taken and delivered: when A reads the returned count it already
+  // holds that later call, so A's difference is zero though A's call is in
+  // flight. One thread cannot stop inside take(), so the later call's
+  // return is played before A's take: the state A meets is the same.
+  CallCredits credits(2);
+  ASSERT_EQ(credits.take(), 1);
+  credits.return_one();
+  ASSERT_EQ(credits.take(), 1);
+  credits.return_one();          // the cached view of `returned` still says 0
+  credits.return_one();          // the later call's return, ahead of A's take
+  EXPECT_EQ(credits.take(), 1);  // A: admitted, not refused
+  EXPECT_EQ(credits.take(), 1);
+  EXPECT_EQ(credits.take(), 2);
+}
+
 TEST(CallCreditsTest, NeverMoreThanTheLimitInFlightUnderContention) {
   // Four submitters and two deliverers: a credit taken is held, checked
   // against the limit, and returned from another thread.
