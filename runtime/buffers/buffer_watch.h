@@ -27,8 +27,8 @@ void observe_live(const LiveTotals& totals);
 // UINT64_MAX turns that watch off.
 void set_live_thresholds(uint64_t count_threshold, uint64_t bytes_threshold);
 
-// Taken by the allocator's fork hooks, before the registry's locks (a
-// crossing takes the registry's locks under the watch's).
+// Taken by the allocator's fork hooks, so a child never inherits a watch
+// lock held by a thread it does not have.
 void lock_watch_for_fork();
 void unlock_watch_after_fork();
 

@@ -10,9 +10,9 @@
 namespace tether::buffers {
 namespace {
 
-// Only the growth watch holds a lock while taking others (the registry's,
-// to name a site), so it goes first; no other allocator path holds two of
-// these locks at once. Release runs in reverse.
+// No allocator path holds two of these locks at once (the growth watch
+// names a site after releasing its own), so any fixed order is
+// deadlock-free; release runs in reverse.
 void lock_all_before_fork() {
   lock_watch_for_fork();
   lock_site_tags_for_fork();

@@ -43,30 +43,38 @@ uint64_t GrowthWatch::last_logged() const {
 }
 
 void GrowthWatch::slow_path(uint64_t value) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (threshold_ == UINT64_MAX) return;
-  if (last_logged_ != 0 && value <= last_logged_ / 4) {
-    // Fell far enough: boundaries above the value may log again.
-    uint64_t floor =
-        value >= threshold_ ? highest_power_of_two_at_most(value) : 0;
-    last_logged_ = floor;
+  uint64_t boundary = 0;
+  uint64_t threshold = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (threshold_ == UINT64_MAX) return;
+    if (last_logged_ != 0 && value <= last_logged_ / 4) {
+      // Fell far enough: boundaries above the value may log again.
+      uint64_t floor =
+          value >= threshold_ ? highest_power_of_two_at_most(value) : 0;
+      last_logged_ = floor;
+    }
+    uint64_t next = last_logged_ == 0 ? threshold_ : last_logged_ * 2;
+    if (value >= next && value >= threshold_) {
+      boundary = highest_power_of_two_at_most(value);
+      last_logged_ = boundary;
+      next = boundary > UINT64_MAX / 2 ? UINT64_MAX : boundary * 2;
+    }
+    next_.store(next, std::memory_order_relaxed);
+    rearm_below_.store(last_logged_ == 0 ? 0 : last_logged_ / 4 + 1,
+                       std::memory_order_relaxed);
+    threshold = threshold_;
   }
-  uint64_t next = last_logged_ == 0 ? threshold_ : last_logged_ * 2;
-  if (value >= next && value >= threshold_) {
-    uint64_t boundary = highest_power_of_two_at_most(value);
-    last_logged_ = boundary;
-    std::string where = where_ ? "; " + where_() : std::string();
-    TETHER_LOG_WARNING(
-        "growth watch: %s reached %llu (now %llu; threshold %llu%s): if "
-        "this keeps doubling, something is not being drained or freed",
-        what_.c_str(), static_cast<unsigned long long>(boundary),
-        static_cast<unsigned long long>(value),
-        static_cast<unsigned long long>(threshold_), where.c_str());
-    next = boundary > UINT64_MAX / 2 ? UINT64_MAX : boundary * 2;
-  }
-  next_.store(next, std::memory_order_relaxed);
-  rearm_below_.store(last_logged_ == 0 ? 0 : last_logged_ / 4 + 1,
-                     std::memory_order_relaxed);
+  if (boundary == 0) return;
+  // Outside the lock: a log sink may call into tether (allocate a buffer,
+  // submit a call) and so observe this very watch again.
+  std::string where = where_ ? "; " + where_() : std::string();
+  TETHER_LOG_WARNING(
+      "growth watch: %s reached %llu (now %llu; threshold %llu%s): if "
+      "this keeps doubling, something is not being drained or freed",
+      what_.c_str(), static_cast<unsigned long long>(boundary),
+      static_cast<unsigned long long>(value),
+      static_cast<unsigned long long>(threshold), where.c_str());
 }
 
 }  // namespace tether

@@ -30,8 +30,8 @@ class GrowthWatch {
   static constexpr uint64_t kDefaultThreshold = 4096;
 
   // Says where a value grew (the allocation site holding the most bytes),
-  // for the log line. Called only when a boundary logs, under the watch's
-  // lock: it must not observe this watch.
+  // for the log line. Called only when a boundary logs, outside the
+  // watch's lock (as the log sink is), so either may observe the watch.
   using WhereFn = std::function<std::string()>;
 
   // `what` names the value in the log line ("calls in flight"); `threshold`

@@ -213,4 +213,36 @@ TEST_F(GrowthWatchApiTest, LiveBufferBytesHaveTheirOwnThreshold) {
   tether_buf_set_growth_threshold(0, 0);
 }
 
+TEST(GrowthWatchSinkTest, ASinkThatAllocatesWhileTheWatchLogsIsServed) {
+  // The log sink may call into tether; here it allocates a tether buffer
+  // for each growth line, which the watch that is logging then observes.
+  static std::vector<void*> from_sink;
+  static int lines = 0;
+  // Boundaries T and 2T above what is live already in this process.
+  uint64_t live = 0;
+  tether_buf_live(&live, nullptr);
+  uint64_t threshold = 8;
+  while (threshold <= live) threshold *= 2;
+  tether_buf_set_growth_threshold(threshold, UINT64_MAX);
+  tether_log_set_sink(
+      [](uint64_t, int32_t, const char* message) {
+        if (std::strstr(message, "live tether buffers reached") == nullptr) {
+          return;
+        }
+        ++lines;
+        from_sink.push_back(tether_buf_alloc_tagged(16, "log sink"));
+      },
+      0, TETHER_LOG_WARN);
+  std::vector<void*> kept;
+  while (live + kept.size() < 2 * threshold + 2) {
+    kept.push_back(tether_buf_alloc(16));
+  }
+  tether_log_set_sink(nullptr, 0, TETHER_LOG_WARN);
+  EXPECT_EQ(lines, 2);  // T and 2T
+  ASSERT_EQ(from_sink.size(), 2u);
+  for (void* data : kept) EXPECT_EQ(tether_buf_free(data), TETHER_OK);
+  for (void* data : from_sink) EXPECT_EQ(tether_buf_free(data), TETHER_OK);
+  tether_buf_set_growth_threshold(0, 0);
+}
+
 }  // namespace
