@@ -52,21 +52,49 @@ inline bool tsc_is_invariant() {
   return (edx & (1u << 8)) != 0;
 }
 
+// One steady_clock reading with the TSC read just before and just after it:
+// the TSC value that belongs to the reading is the midpoint, known within
+// half the bracket's width.
+struct Bracketed {
+  uint64_t ns;
+  uint64_t tsc;
+  uint64_t width;  // ticks between the two TSC reads
+};
+
+inline Bracketed bracketed_reading() {
+  const uint64_t before = __rdtsc();
+  const uint64_t ns = steady_now_ns();
+  const uint64_t after = __rdtsc();
+  return {ns, before + (after - before) / 2, after - before};
+}
+
+// Measures the TSC rate against steady_clock over kCalibrationNs. A thread
+// preempted inside a bracket, or stopped (SIGSTOP, a paused VM) during the
+// measurement, would skew the rate for good: such an attempt is thrown
+// away, and after kAttempts the TSC is left unused.
 inline TscScale calibrate() {
+  constexpr uint64_t kCalibrationNs = 2'000'000;
+  constexpr int kAttempts = 5;
   TscScale scale;
   if (!tsc_is_invariant()) return scale;
-  constexpr uint64_t kCalibrationNs = 2'000'000;
-  const uint64_t start_ns = steady_now_ns();
-  const uint64_t start_tsc = __rdtsc();
-  uint64_t end_ns = start_ns;
-  while (end_ns - start_ns < kCalibrationNs) end_ns = steady_now_ns();
-  const uint64_t end_tsc = __rdtsc();
-  if (end_tsc <= start_tsc) return scale;
-  scale.mult =
-      ((end_ns - start_ns) << TscScale::kShift) / (end_tsc - start_tsc);
-  scale.base_tsc = end_tsc;
-  scale.base_ns = end_ns;
-  scale.usable = scale.mult != 0;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    const Bracketed start = bracketed_reading();
+    Bracketed end = start;
+    while (end.ns - start.ns < kCalibrationNs) end = bracketed_reading();
+    const uint64_t elapsed_ns = end.ns - start.ns;
+    if (elapsed_ns > 2 * kCalibrationNs || end.tsc <= start.tsc) continue;
+    const uint64_t ticks = end.tsc - start.tsc;
+    // Both brackets within 0.01% of the interval: the midpoints are good
+    // to better than that.
+    if ((start.width + end.width) * 10'000 > ticks) continue;
+    // Between 0.1 and 10 ticks per nanosecond (100 MHz to 10 GHz).
+    if (ticks < elapsed_ns / 10 || ticks > elapsed_ns * 10) continue;
+    scale.mult = (elapsed_ns << TscScale::kShift) / ticks;
+    scale.base_tsc = end.tsc;
+    scale.base_ns = end.ns;
+    scale.usable = true;
+    return scale;
+  }
   return scale;
 }
 
