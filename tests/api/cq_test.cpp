@@ -51,6 +51,21 @@ class CqTest : public RuntimeTest {
     return ::poll(&p, 1, timeout_ms) == 1 && (p.revents & POLLIN) != 0;
   }
 
+  // Polls with a long timeout until one completion arrives. The other
+  // thread's short polls may hold the queue at the moment this one starts:
+  // that BUSY is retried, as a host would.
+  void ExpectOnePolledBlocking() {
+    tether_completion out{};
+    size_t count = 0;
+    tether_status status;
+    do {
+      status =
+          tether_cq_poll(cq_.get(), &out, sizeof out, 1, kLongPollNs, &count);
+    } while (status == TETHER_E_BUSY);
+    EXPECT_EQ(status, TETHER_OK);
+    EXPECT_EQ(count, 1u);
+  }
+
   void TearDown() override {
     RuntimeTest::TearDown();
     cq_.reset();
@@ -339,14 +354,7 @@ TEST_F(CqTest, SubmitToShutdownQueueIsClosed) {
 
 TEST_F(CqTest, ConcurrentPollIsBusy) {
   ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
-  std::thread waiting([&] {
-    tether_completion out{};
-    size_t count = 0;
-    EXPECT_EQ(
-        tether_cq_poll(cq_.get(), &out, sizeof out, 1, kLongPollNs, &count),
-        TETHER_OK);
-    EXPECT_EQ(count, 1u);
-  });
+  std::thread waiting([&] { ExpectOnePolledBlocking(); });
   // The other poll is blocked on the empty queue, or about to be.
   tether_status status = TETHER_OK;
   const bool saw_busy = WaitUntil([&] {
@@ -357,6 +365,24 @@ TEST_F(CqTest, ConcurrentPollIsBusy) {
   });
   EXPECT_TRUE(saw_busy);
   EXPECT_EQ(status, TETHER_E_BUSY);
+  ASSERT_EQ(SubmitCq(Call(kNoop), 1), TETHER_OK);
+  waiting.join();
+}
+
+TEST_F(CqTest, TakeDuringAPollIsBusy) {
+  // take and poll share the one-poller rule.
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  std::thread waiting([&] { ExpectOnePolledBlocking(); });
+  tether_status status = TETHER_OK;
+  size_t count = 7;
+  const bool saw_busy = WaitUntil([&] {
+    tether_completion out{};
+    status = tether_cq_take(cq_.get(), &out, sizeof out, 1, &count);
+    return status != TETHER_OK;
+  });
+  EXPECT_TRUE(saw_busy);
+  EXPECT_EQ(status, TETHER_E_BUSY);
+  EXPECT_EQ(count, 0u);
   ASSERT_EQ(SubmitCq(Call(kNoop), 1), TETHER_OK);
   waiting.join();
 }
