@@ -66,26 +66,24 @@ class EventLoop {
   bool parked() const { return parked_.load(std::memory_order_relaxed); }
 
   // Owner thread, the idle half of a worker loop: call after a pass that
-  // found no work. Returns true while the owner should keep spinning (for
-  // spin_ns since work was last seen); then parks, unless `work_visible`
+  // found no work, then loop again. Spins (one pause) until spin_ns have
+  // passed since work was last seen; then parks, unless `work_visible`
   // (checked after the park is announced) says work arrived meanwhile.
-  // Returns false after a park or a cancelled one: loop again.
   template <class WorkVisible>
-  bool idle(uint64_t now, uint64_t spin_ns, WorkVisible&& work_visible) {
+  void idle(uint64_t now, uint64_t spin_ns, WorkVisible&& work_visible) {
     if (idle_since_ == 0) idle_since_ = now;
     if (now - idle_since_ < spin_ns) {
       cpu_relax();
-      return true;
+      return;
     }
     begin_park();
     std::atomic_thread_fence(std::memory_order_seq_cst);
     if (work_visible()) {
       cancel_park();
-      return false;
+      return;
     }
     park();
     idle_since_ = 0;
-    return false;
   }
   // Owner thread: a pass found work; the next idle spell spins afresh.
   void busy() { idle_since_ = 0; }
