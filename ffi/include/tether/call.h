@@ -107,7 +107,8 @@ TETHER_API tether_status tether_submit(tether_runtime* runtime,
                                        uint64_t* ticket_out);
 
 /* Submits one call whose completion is pushed to `cq`, carrying `tag`; the
- * host takes it with tether_cq_poll() on a thread of its choosing.
+ * host takes it with tether_cq_poll() or tether_cq_take() on a thread of
+ * its choosing.
  * Ownership: as tether_submit(); `cq` is borrowed and may be destroyed while
  *   the call is in flight (its completion is then freed by tether).
  * Errors: as tether_submit(), plus TETHER_E_CLOSED when cq is shut down and

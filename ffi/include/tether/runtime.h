@@ -73,11 +73,11 @@ struct tether_runtime_config {
   int32_t leak_check;
   /* 1: switch tether buffers to debug mode (guards, fill patterns,
    * quarantine; see tether/buffer.h) as this runtime opens, before its
-   * lanes start, process-wide,
-   * as tether_buf_set_mode(TETHER_BUF_MODE_DEBUG) does: turns a production
-   * binary's checks on from its own configuration. The environment variable
-   * TETHER_BUFFERS, when set, wins over it. 0 (default): leave the mode as
-   * it is. A runtime never switches buffers back to release mode. */
+   * lanes start, process-wide, as tether_buf_set_mode(TETHER_BUF_MODE_DEBUG)
+   * does: turns a production binary's checks on from its own configuration. The
+   * environment variable TETHER_BUFFERS, when set, wins over it. 0 (default):
+   * leave the mode as it is. A runtime never switches buffers back to release
+   * mode. */
   int32_t buffer_debug;
   /* END OF VERSION 1 */
 };
