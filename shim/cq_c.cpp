@@ -3,6 +3,24 @@
 #include "core/handles.h"
 #include "tether/cq.h"
 
+namespace {
+
+// The argument checks tether_cq_poll and tether_cq_take share: why the call
+// is refused, or nullptr.
+const char* bad_poll_argument(const tether_cq* cq, const void* out,
+                              size_t elem_size, size_t max,
+                              const size_t* count_out) {
+  if (cq == nullptr) return "cq is NULL";
+  if (out == nullptr) return "out is NULL";
+  if (count_out == nullptr) return "count_out is NULL";
+  if (max == 0) return "max is 0";
+  if (elem_size < TETHER_COMPLETION_MIN_SIZE)
+    return "elem_size is below TETHER_COMPLETION_MIN_SIZE";
+  return nullptr;
+}
+
+}  // namespace
+
 extern "C" {
 
 TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
@@ -40,24 +58,6 @@ TETHER_API tether_status tether_cq_reset_fd(tether_cq* cq) {
   cq->queue->reset_fd();
   return TETHER_OK;
 }
-
-namespace {
-
-// The argument checks tether_cq_poll and tether_cq_take share: why the call
-// is refused, or nullptr.
-const char* bad_poll_argument(const tether_cq* cq, const void* out,
-                              size_t elem_size, size_t max,
-                              const size_t* count_out) {
-  if (cq == nullptr) return "cq is NULL";
-  if (out == nullptr) return "out is NULL";
-  if (count_out == nullptr) return "count_out is NULL";
-  if (max == 0) return "max is 0";
-  if (elem_size < TETHER_COMPLETION_MIN_SIZE)
-    return "elem_size is below TETHER_COMPLETION_MIN_SIZE";
-  return nullptr;
-}
-
-}  // namespace
 
 TETHER_API tether_status tether_cq_take(tether_cq* cq, void* out,
                                         size_t elem_size, size_t max,
