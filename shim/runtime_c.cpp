@@ -13,7 +13,6 @@ namespace {
 
 using tether::Status;
 
-constexpr uint32_t kMaxLanes = 256;
 constexpr uint32_t kMaxCalls = uint32_t{1} << 24;
 
 void set_error(char** error_out, const std::string& message) {
@@ -40,8 +39,8 @@ Status read_config(const tether_runtime_config* config,
            " is too small: call tether_runtime_config_init()";
     return Status::kInvalidArg;
   }
-  if (config->lanes == 0 || config->lanes > kMaxLanes) {
-    *why = "lanes must be 1.." + std::to_string(kMaxLanes);
+  if (config->lanes == 0 || config->lanes > tether::kMaxLanes) {
+    *why = "lanes must be 1.." + std::to_string(tether::kMaxLanes);
     return Status::kInvalidArg;
   }
   if (config->max_calls_in_flight == 0 ||

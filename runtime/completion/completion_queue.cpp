@@ -62,19 +62,19 @@ void CompletionQueue::reset_fd() {
   (void)!::read(fd_, &count, sizeof count);
 }
 
-Status CompletionQueue::begin_call() {
-  references_.fetch_add(1, std::memory_order_relaxed);
-  pending_calls_.fetch_add(1, std::memory_order_seq_cst);
+Status CompletionQueue::begin_calls(uint64_t count) {
+  references_.fetch_add(count, std::memory_order_relaxed);
+  pending_calls_.fetch_add(count, std::memory_order_seq_cst);
   if (shut_down_.load(std::memory_order_seq_cst)) {
-    abandon_call();
+    abandon_calls(count);
     return Status::kClosed;
   }
   return Status::kOk;
 }
 
-void CompletionQueue::abandon_call() {
-  finish_calls(1);
-  release();
+void CompletionQueue::abandon_calls(uint64_t count) {
+  finish_calls(count);
+  release(count);
 }
 
 void CompletionQueue::finish_calls(uint64_t count) {
@@ -85,24 +85,29 @@ void CompletionQueue::finish_calls(uint64_t count) {
 }
 
 void CompletionQueue::push(uint32_t producer,
-                           const tether_completion& completion) {
+                           const tether_completion* completions,
+                           std::size_t count) {
   if (!destroyed_.load(std::memory_order_acquire) &&
-      queue_.enqueue(producers_[producer], completion)) {
-    backlog_watch_.observe(static_cast<uint64_t>(
-        backlog_.fetch_add(1, std::memory_order_relaxed) + 1));
+      queue_.enqueue_bulk(producers_[producer], completions, count)) {
+    backlog_watch_.observe(
+        static_cast<uint64_t>(backlog_.fetch_add(static_cast<int64_t>(count),
+                                                 std::memory_order_relaxed) +
+                              static_cast<int64_t>(count)));
   } else {
-    // Nobody will poll it (or memory ran out): tether frees what it owned.
-    buffers::release(completion.result);
-    buffers::release(completion.error);
-    taken_->fetch_add(1, std::memory_order_relaxed);
-    finish_calls(1);
+    // Nobody will poll them (or memory ran out): tether frees what it owned.
+    for (std::size_t i = 0; i < count; ++i) {
+      buffers::release(completions[i].result);
+      buffers::release(completions[i].error);
+    }
+    taken_->fetch_add(count, std::memory_order_relaxed);
+    finish_calls(count);
   }
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (armed_.load(std::memory_order_relaxed) &&
       armed_.exchange(false, std::memory_order_seq_cst)) {
     signal();
   }
-  release();  // the call stays pending until its completion is taken
+  release(count);  // the calls stay pending until their completions are taken
 }
 
 std::size_t CompletionQueue::take(unsigned char* out, std::size_t elem_size,
@@ -182,7 +187,7 @@ void CompletionQueue::shutdown() {
 void CompletionQueue::destroy() {
   shutdown();
   destroyed_.store(true, std::memory_order_release);
-  release();
+  release(1);
 }
 
 void CompletionQueue::signal() {
@@ -191,8 +196,10 @@ void CompletionQueue::signal() {
   }
 }
 
-void CompletionQueue::release() {
-  if (references_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+void CompletionQueue::release(uint64_t count) {
+  if (references_.fetch_sub(count, std::memory_order_acq_rel) == count) {
+    delete this;
+  }
 }
 
 }  // namespace tether

@@ -9,7 +9,10 @@
 //
 // Lifetime: a reference count held by the host's handle and by each call
 // that will complete here. destroy() drops the handle's reference; the last
-// reference frees whatever completions are still queued.
+// reference frees whatever completions are still queued. The count is
+// shared by the submitting and the delivering thread, so both move it by
+// whole batches: a batch's calls are begun with one add, and a lane's
+// completions of one drain are pushed and released together.
 //
 // Thread safety: push from the producers named at creation (one producer id
 // per thread); poll by one thread at a time (others get kBusy); the rest
@@ -48,14 +51,16 @@ class CompletionQueue {
   int fd() const { return fd_; }
   void reset_fd();
 
-  // A call will complete here: takes a reference. kClosed after shutdown().
-  Status begin_call();
-  // Undoes begin_call() for a call that was not accepted after all.
-  void abandon_call();
-  // The call's completion: moves it in and drops the call's reference. The
-  // call counts as pending until the consumer takes its completion, so a
+  // `count` (>= 1) calls will complete here: takes a reference for each.
+  // kClosed after shutdown() (nothing is taken then).
+  Status begin_calls(uint64_t count);
+  // Undoes begin_calls() for `count` calls that were not accepted after all.
+  void abandon_calls(uint64_t count);
+  // The calls' completions: moves them in and drops the calls' references.
+  // A call counts as pending until the consumer takes its completion, so a
   // consumer that took the last one sees the queue finished at once.
-  void push(uint32_t producer, const tether_completion& completion);
+  void push(uint32_t producer, const tether_completion* completions,
+            std::size_t count);
 
   // When `arm` is false (tether_cq_take), only what is ready is taken: no
   // wait, and the fd is not armed, so the next push writes nothing.
@@ -78,7 +83,7 @@ class CompletionQueue {
   // `count` pending calls will never be taken again (taken, or discarded).
   void finish_calls(uint64_t count);
   void signal();
-  void release();
+  void release(uint64_t count);
 
   const uint64_t runtime_id_;
   const int fd_;

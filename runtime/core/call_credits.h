@@ -20,7 +20,7 @@
 // flight. take() reports such a call as one in flight.
 //
 // Thread safety: thread-safe; take()/give_back() from submitters,
-// return_one() from deliverers, in_flight() from anyone.
+// return_some() from deliverers, in_flight() from anyone.
 #ifndef TETHER_RUNTIME_CORE_CALL_CREDITS_H_
 #define TETHER_RUNTIME_CORE_CALL_CREDITS_H_
 
@@ -56,9 +56,11 @@ class CallCredits {
   // A taken credit whose call was refused before it was published.
   void give_back() { taken_.fetch_sub(1, std::memory_order_relaxed); }
 
-  // The call was delivered. Release: whoever sees the count drop sees
+  // `count` calls were delivered. Release: whoever sees the count drop sees
   // everything the deliverer did before.
-  void return_one() { returned_.fetch_add(1, std::memory_order_release); }
+  void return_some(int64_t count) {
+    returned_.fetch_add(count, std::memory_order_release);
+  }
 
   // Calls in flight now; never understated (returned_ is read first).
   int64_t in_flight() const {

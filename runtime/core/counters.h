@@ -23,8 +23,8 @@ struct alignas(kCacheLine) CompletionCounters {
   LatencyHistogram latency;                   // submit to completion
 
   // Single writer: a plain load and store, no read-modify-write.
-  static void bump(std::atomic<uint64_t>& counter) {
-    counter.store(counter.load(std::memory_order_relaxed) + 1,
+  static void bump(std::atomic<uint64_t>& counter, uint64_t by = 1) {
+    counter.store(counter.load(std::memory_order_relaxed) + by,
                   std::memory_order_relaxed);
   }
   void count(tether_status status) {

@@ -40,6 +40,8 @@ class CompletionQueue;
 class DeliveryThread;
 class Lane;
 
+inline constexpr uint32_t kMaxLanes = 256;
+
 struct RuntimeOptions {
   uint32_t lanes = 1;
   bool pin_lanes = false;
@@ -118,10 +120,15 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   bool has_ended(Lane& lane, uint64_t request);
 
   // --- shared by lanes and the delivery thread ----------------------------
-  // Runs the callback or pushes to the completion queue, then lets go of
-  // the slot. `producer` names the calling thread for completion queues:
-  // lane index, or lane_count() for the delivery thread.
-  void deliver(Slot* slot, CompletionCounters& counters, uint32_t producer);
+  // Most slots one deliver() takes.
+  static constexpr std::size_t kDeliverBatch = 32;
+  // Lets go of each slot and gives its credits back, then runs the
+  // callbacks and pushes to the completion queues, in order (neighbours for
+  // the same queue in one push). `producer` names the calling thread for
+  // completion queues: lane index, or lane_count() for the delivery thread.
+  // REQUIRES: count <= kDeliverBatch; every slot claimed, not yet delivered.
+  void deliver(Slot* const* slots, std::size_t count,
+               CompletionCounters& counters, uint32_t producer);
   // Claims a live call for `outcome` (cancel, deadline, shutdown).
   enum class Claim { kWon, kAlreadyClaimed, kStale };
   Claim claim(Slot* slot, uint32_t generation, tether_status outcome);
@@ -138,18 +145,36 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   Runtime(LoadedLibrary library, const RuntimeOptions& options);
   Status start(std::string* error);
   Status validate(const tether_call& call, std::size_t* bytes) const;
-  // Checks a call, takes its credits and fills a slot (not yet visible).
-  Status admit(const tether_call& call, const CompletionTarget& target,
-               Slot** slot_out);
-  // Gives back an admitted slot nobody has seen, and its credits.
+  // Everything about a call that can be checked without taking anything:
+  // its fields (*bytes: its payload credit), intake, the queue's runtime.
+  Status check(const tether_call& call, const CompletionTarget& target,
+               std::size_t* bytes) const;
+  // Takes a checked call's credits and fills a slot (not yet visible).
+  // REQUIRES: the caller holds the call's completion queue reference (if
+  // any); it stays the caller's when this fails.
+  Status reserve(const tether_call& call, std::size_t bytes,
+                 const CompletionTarget& target, uint64_t now, Slot** slot_out);
+  // Gives back a reserved slot nobody has seen, its credits and its
+  // completion queue reference.
   Status refuse(Slot* slot, Status why);
   // A locked producer port, or nullptr once intake is closed.
   ProducerPort* lock_port(ProducerPort* stream_port);
-  // Makes an admitted slot visible to its lane. REQUIRES: port locked.
-  Status publish(ProducerPort& port, Slot* slot, uint64_t* ticket_out,
-                 uint32_t* lane_out);
+  // Most slots one publish() takes.
+  static constexpr std::size_t kPublishRun = 32;
+  // Makes reserved slots, all bound for one queue (same slot->lane), visible
+  // to the lanes, in order. On failure each is refused. REQUIRES: port
+  // locked, 1 <= count <= kPublishRun.
+  Status publish(ProducerPort& port, Slot* const* slots, std::size_t count,
+                 uint64_t* tickets_out);
   Status fill_slot(Slot* slot, const tether_call& call,
-                   const CompletionTarget& target);
+                   const CompletionTarget& target, uint64_t now);
+  // Builds a claimed slot's completion, says where it goes (a callback, or
+  // the queue when that is null) and lets go of the slot; returns the
+  // payload bytes to credit back.
+  std::size_t complete(Slot* slot, uint64_t delivered_ns,
+                       CompletionCounters& counters,
+                       tether_completion* completion,
+                       tether_callback_fn* callback, CompletionQueue** cq);
   // `lane` is a lane index, or kNoLane for the shared queue.
   void wake_lane_for(uint32_t lane);
   void recycle(Slot* slot);

@@ -225,61 +225,91 @@ bool Runtime::has_ended(Lane& /*lane*/, uint64_t request) {
              0;
 }
 
-void Runtime::deliver(Slot* slot, CompletionCounters& counters,
-                      uint32_t producer) {
+std::size_t Runtime::complete(Slot* slot, uint64_t delivered_ns,
+                              CompletionCounters& counters,
+                              tether_completion* completion,
+                              tether_callback_fn* callback,
+                              CompletionQueue** cq) {
   const uint64_t word = slot->word.load(std::memory_order_acquire);
   const tether_status status = slot_word::status(word);
-  tether_completion completion{};
-  completion.struct_size = sizeof completion;
-  completion.user_data = slot->target.user_data;
-  completion.ticket = ticket::make(slot_word::generation(word), slot->index);
-  completion.status = status;
-  completion.lane = slot->ran_on_lane.load(std::memory_order_relaxed);
+  *completion = tether_completion{};
+  completion->struct_size = sizeof *completion;
+  completion->user_data = slot->target.user_data;
+  completion->ticket = ticket::make(slot_word::generation(word), slot->index);
+  completion->status = status;
+  completion->lane = slot->ran_on_lane.load(std::memory_order_relaxed);
   // Cores' TSCs may differ by a few ticks: never a negative latency.
-  const uint64_t delivered_ns = now_ns();
-  completion.latency_ns =
+  completion->latency_ns =
       delivered_ns > slot->submit_ns ? delivered_ns - slot->submit_ns : 0;
   if (status == TETHER_OK) {
-    completion.result = slot->result;
-    completion.result_len = slot->result_len;
+    completion->result = slot->result;
+    completion->result_len = slot->result_len;
   } else if (status == TETHER_E_LIBRARY) {
-    completion.library_code = slot->library_code;
-    completion.error = slot->error;
-    completion.error_len = slot->error_len;
+    completion->library_code = slot->library_code;
+    completion->error = slot->error;
+    completion->error_len = slot->error_len;
   } else {
     const char* text = outcome_message(status);
-    completion.error_len = std::strlen(text);
-    completion.error = buffers::allocate_string(text, completion.error_len);
-    if (completion.error == nullptr) completion.error_len = 0;
+    completion->error_len = std::strlen(text);
+    completion->error = buffers::allocate_string(text, completion->error_len);
+    if (completion->error == nullptr) completion->error_len = 0;
   }
-  const CompletionTarget target = slot->target;
+  *callback = slot->target.callback;
+  *cq = slot->target.cq;
   const std::size_t payload_len = slot->payload_len;
   counters.count(status);
-  counters.latency.record(completion.latency_ns);
-  // Let go first, and give the credits back (even if the library still holds
-  // the request): a callback may submit the next call at a limit of one.
+  counters.latency.record(completion->latency_ns);
   let_go(slot, slot_word::kDelivered);
-  if (payload_len != 0) {
-    bytes_in_flight_.fetch_sub(payload_len, std::memory_order_relaxed);
-  }
-  calls_.return_one();
+  return payload_len;
+}
 
-  if (target.callback == nullptr) {
-    CompletionCounters::bump(counters.pushed_to_queues);
-    target.cq->push(producer, completion);
-    return;
+void Runtime::deliver(Slot* const* slots, std::size_t count,
+                      CompletionCounters& counters, uint32_t producer) {
+  // Left uninitialised: complete() writes each entry used.
+  tether_completion completions[kDeliverBatch];
+  tether_callback_fn callbacks[kDeliverBatch];
+  CompletionQueue* queues[kDeliverBatch];
+  const uint64_t delivered_ns = now_ns();
+  uint64_t payload_bytes = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    payload_bytes += complete(slots[i], delivered_ns, counters, &completions[i],
+                              &callbacks[i], &queues[i]);
   }
-  try {
-    target.callback(&completion);
-  } catch (const std::exception& e) {
-    CompletionCounters::bump(counters.callback_exceptions);
-    TETHER_LOG_ERR("a completion callback threw (ticket %llu): %s",
-                   static_cast<unsigned long long>(completion.ticket),
-                   e.what());
-  } catch (...) {
-    CompletionCounters::bump(counters.callback_exceptions);
-    TETHER_LOG_ERR("a completion callback threw (ticket %llu)",
-                   static_cast<unsigned long long>(completion.ticket));
+  // Let go first, and give the credits back (even if the library still
+  // holds the requests): a callback may submit the next call at a limit
+  // of one.
+  if (payload_bytes != 0) {
+    bytes_in_flight_.fetch_sub(payload_bytes, std::memory_order_relaxed);
+  }
+  calls_.return_some(count);
+
+  for (std::size_t i = 0; i < count;) {
+    if (callbacks[i] == nullptr) {
+      // Neighbours bound for the same queue go in together.
+      CompletionQueue* cq = queues[i];
+      std::size_t run = 1;
+      while (i + run < count && callbacks[i + run] == nullptr &&
+             queues[i + run] == cq) {
+        ++run;
+      }
+      CompletionCounters::bump(counters.pushed_to_queues, run);
+      cq->push(producer, &completions[i], run);
+      i += run;
+      continue;
+    }
+    try {
+      callbacks[i](&completions[i]);
+    } catch (const std::exception& e) {
+      CompletionCounters::bump(counters.callback_exceptions);
+      TETHER_LOG_ERR("a completion callback threw (ticket %llu): %s",
+                     static_cast<unsigned long long>(completions[i].ticket),
+                     e.what());
+    } catch (...) {
+      CompletionCounters::bump(counters.callback_exceptions);
+      TETHER_LOG_ERR("a completion callback threw (ticket %llu)",
+                     static_cast<unsigned long long>(completions[i].ticket));
+    }
+    ++i;
   }
 }
 

@@ -1,7 +1,7 @@
 // Submit and cancel: the host side of a call's life. Never blocks.
+#include <bitset>
 #include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "base/clock.h"
 #include "buffers/buffer_allocator.h"
@@ -63,7 +63,7 @@ Status Runtime::validate(const tether_call& call, std::size_t* bytes) const {
 }
 
 Status Runtime::fill_slot(Slot* slot, const tether_call& call,
-                          const CompletionTarget& target) {
+                          const CompletionTarget& target, uint64_t now) {
   slot->method = call.method;
   slot->key = call.key;
   slot->lane = call.key == TETHER_KEY_ANY
@@ -90,35 +90,34 @@ Status Runtime::fill_slot(Slot* slot, const tether_call& call,
     slot->payload_heap = copy;
     slot->payload = copy;
   }
-  slot->submit_ns = now_ns();
+  slot->submit_ns = now;
   if (call.timeout_ns != 0) {
-    slot->deadline_ns = call.timeout_ns > UINT64_MAX - slot->submit_ns
-                            ? UINT64_MAX
-                            : slot->submit_ns + call.timeout_ns;
+    slot->deadline_ns =
+        call.timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + call.timeout_ns;
   }
   return Status::kOk;
 }
 
-Status Runtime::admit(const tether_call& call, const CompletionTarget& target,
-                      Slot** slot_out) {
-  std::size_t bytes = 0;
-  Status status = validate(call, &bytes);
+Status Runtime::check(const tether_call& call, const CompletionTarget& target,
+                      std::size_t* bytes) const {
+  Status status = validate(call, bytes);
   if (status != Status::kOk) return status;
   if (closed()) return Status::kClosed;
-  if (target.cq != nullptr) {
-    if (target.cq->runtime_id() != id_) {
-      TETHER_LOG_WARNING(
-          "submit: the completion queue belongs to another runtime");
-      return Status::kInvalidArg;
-    }
-    status = target.cq->begin_call();
-    if (status != Status::kOk) return status;
+  if (target.cq != nullptr && target.cq->runtime_id() != id_) {
+    TETHER_LOG_WARNING(
+        "submit: the completion queue belongs to another runtime");
+    return Status::kInvalidArg;
   }
+  return Status::kOk;
+}
+
+Status Runtime::reserve(const tether_call& call, std::size_t bytes,
+                        const CompletionTarget& target, uint64_t now,
+                        Slot** slot_out) {
   auto busy = [&](bool call_credit_taken) {
     if (call_credit_taken) calls_.give_back();
     if (bytes != 0)
       bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
-    if (target.cq != nullptr) target.cq->abandon_call();
     rejected_busy_.fetch_add(1, std::memory_order_relaxed);
     return Status::kBusy;
   };
@@ -143,8 +142,18 @@ Status Runtime::admit(const tether_call& call, const CompletionTarget& target,
         library_.name.c_str());
     return busy(true);
   }
-  status = fill_slot(slot, call, target);
-  if (status != Status::kOk) return refuse(slot, status);
+  Status status = fill_slot(slot, call, target, now);
+  if (status != Status::kOk) {
+    // refuse() would drop a completion queue reference the caller holds.
+    std::free(slot->payload_heap);
+    slot->payload_heap = nullptr;
+    slot->payload_buffer = nullptr;
+    slots_.release(slot);
+    calls_.give_back();
+    if (bytes != 0)
+      bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
+    return status;
+  }
   *slot_out = slot;
   return Status::kOk;
 }
@@ -160,41 +169,54 @@ Status Runtime::refuse(Slot* slot, Status why) {
   slots_.release(slot);
   calls_.give_back();
   if (bytes != 0) bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
-  if (cq != nullptr) cq->abandon_call();
+  if (cq != nullptr) cq->abandon_calls(1);
   return why;
 }
 
-Status Runtime::publish(ProducerPort& port, Slot* slot, uint64_t* ticket_out,
-                        uint32_t* lane_out) {
-  const uint32_t generation =
-      slot_word::generation(slot->word.load(std::memory_order_relaxed));
-  const uint64_t ticket_value = ticket::make(generation, slot->index);
-  // From the enqueue on, a lane may run, complete and recycle the slot:
-  // nothing below reads it.
-  const uint32_t lane = slot->lane;
-  const uint64_t deadline = slot->deadline_ns;
-  slot->word.store(slot_word::make(generation, 0, 0),
-                   std::memory_order_release);
-  bool queued = lane == kNoLane
-                    ? queues_.shared.enqueue(port.shared_token(), slot)
-                    : queues_.lanes[lane]->enqueue(port.lane_token(lane), slot);
+Status Runtime::publish(ProducerPort& port, Slot* const* slots,
+                        std::size_t count, uint64_t* tickets_out) {
+  // From the enqueue on, a lane may run, complete and recycle the slots:
+  // what is needed afterwards is read before it.
+  const uint32_t lane = slots[0]->lane;
+  uint64_t deadlines[kPublishRun];
+  uint64_t tickets[kPublishRun];
+  bool any_deadline = false;
+  for (std::size_t i = 0; i < count; ++i) {
+    Slot* slot = slots[i];
+    const uint32_t generation =
+        slot_word::generation(slot->word.load(std::memory_order_relaxed));
+    tickets[i] = ticket::make(generation, slot->index);
+    deadlines[i] = slot->deadline_ns;
+    any_deadline |= deadlines[i] != 0;
+    slot->word.store(slot_word::make(generation, 0, 0),
+                     std::memory_order_release);
+  }
+  RequestQueue& queue = lane == kNoLane ? queues_.shared : *queues_.lanes[lane];
+  moodycamel::ProducerToken& token =
+      lane == kNoLane ? port.shared_token() : port.lane_token(lane);
+  // A bulk enqueue costs more than a single one for one item.
+  bool queued = count == 1 ? queue.enqueue(token, slots[0])
+                           : queue.enqueue_bulk(token, slots, count);
   if (!queued) {
     TETHER_LOG_ERR("submit: out of memory growing a request queue");
-    return refuse(slot, Status::kNoMemory);
+    for (std::size_t i = 0; i < count; ++i) refuse(slots[i], Status::kNoMemory);
+    return Status::kNoMemory;
   }
-  if (deadline != 0) {
+  for (std::size_t i = 0; any_deadline && i < count; ++i) {
+    if (deadlines[i] == 0) continue;
     if (queues_.deadlines.enqueue(port.deadline_token(),
-                                  DeadlineEntry{deadline, ticket_value})) {
-      delivery_->note_deadline(deadline);
+                                  DeadlineEntry{deadlines[i], tickets[i]})) {
+      delivery_->note_deadline(deadlines[i]);
     } else {
       TETHER_LOG_ERR(
           "submit: out of memory; call %llu runs without its deadline",
-          static_cast<unsigned long long>(ticket_value));
+          static_cast<unsigned long long>(tickets[i]));
     }
   }
-  port.count_submitted(1);
-  if (ticket_out != nullptr) *ticket_out = ticket_value;
-  *lane_out = lane;
+  port.count_submitted(count);
+  if (tickets_out != nullptr) {
+    std::memcpy(tickets_out, tickets, count * sizeof tickets[0]);
+  }
   return Status::kOk;
 }
 
@@ -219,13 +241,23 @@ ProducerPort* Runtime::lock_port(ProducerPort* stream_port) {
 Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
                        const CompletionTarget& target, uint64_t* ticket_out) {
   if (forked()) return Status::kForked;
-  Slot* slot = nullptr;
-  Status status = admit(call, target, &slot);
+  std::size_t bytes = 0;
+  Status status = check(call, target, &bytes);
   if (status != Status::kOk) return status;
+  if (target.cq != nullptr) {
+    status = target.cq->begin_calls(1);
+    if (status != Status::kOk) return status;
+  }
+  Slot* slot = nullptr;
+  status = reserve(call, bytes, target, now_ns(), &slot);
+  if (status != Status::kOk) {
+    if (target.cq != nullptr) target.cq->abandon_calls(1);
+    return status;
+  }
   ProducerPort* port = lock_port(stream_port);
   if (port == nullptr) return refuse(slot, Status::kClosed);
-  uint32_t lane = kNoLane;
-  status = publish(*port, slot, ticket_out, &lane);
+  const uint32_t lane = slot->lane;  // the slot is the lane's once published
+  status = publish(*port, &slot, 1, ticket_out);
   port->unlock();
   if (status == Status::kOk) wake_lane_for(lane);
   return status;
@@ -265,11 +297,30 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
   if (forked()) return Status::kForked;
   const std::size_t stride = calls->struct_size;
   const auto* base = reinterpret_cast<const unsigned char*>(calls);
-  // One port for the whole batch, and each touched lane woken once at the
-  // end: the batch pays for synchronisation once, not per call.
+  // One port, one clock reading and one completion queue reference count
+  // update for the whole batch; consecutive calls for the same queue are
+  // enqueued together, and each touched lane is woken once at the end: the
+  // batch pays for synchronisation once, not per call.
   ProducerPort* port = lock_port(nullptr);
   if (port == nullptr) return Status::kClosed;
-  std::vector<bool> lanes_to_wake(options_.lanes + 1, false);
+  const uint64_t now = now_ns();
+  std::bitset<kMaxLanes + 1> to_wake;  // lane indices; lanes: the shared one
+  uint64_t cq_calls_held = 0;          // begun on `cq`, not yet given to a call
+  Slot* run[kPublishRun];
+  std::size_t run_length = 0;
+  auto publish_run = [&] {
+    if (run_length == 0) return Status::kOk;
+    const uint32_t lane = run[0]->lane;
+    Status published =
+        publish(*port, run, run_length,
+                tickets_out != nullptr ? tickets_out + *submitted : nullptr);
+    if (published == Status::kOk) {
+      to_wake.set(lane == kNoLane ? options_.lanes : lane);
+      *submitted += run_length;
+    }
+    run_length = 0;
+    return published;
+  };
   Status status = Status::kOk;
   for (std::size_t i = 0; i < count; ++i) {
     const auto& call = *reinterpret_cast<const tether_call*>(base + i * stride);
@@ -279,19 +330,40 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
       status = Status::kInvalidArg;
       break;
     }
+    const CompletionTarget target{callback, cq, user_data[i]};
+    std::size_t bytes = 0;
+    status = check(call, target, &bytes);
+    if (status != Status::kOk) break;
+    if (cq != nullptr && cq_calls_held == 0) {
+      status = cq->begin_calls(count - i);
+      if (status != Status::kOk) break;
+      cq_calls_held = count - i;
+    }
     Slot* slot = nullptr;
-    status = admit(call, CompletionTarget{callback, cq, user_data[i]}, &slot);
+    status = reserve(call, bytes, target, now, &slot);
     if (status != Status::kOk) break;
-    uint32_t lane = kNoLane;
-    status = publish(*port, slot,
-                     tickets_out != nullptr ? &tickets_out[i] : nullptr, &lane);
-    if (status != Status::kOk) break;
-    lanes_to_wake[lane == kNoLane ? options_.lanes : lane] = true;
-    ++*submitted;
+    if (cq != nullptr) --cq_calls_held;  // the call holds it now
+    if (run_length == kPublishRun ||
+        (run_length != 0 && run[0]->lane != slot->lane)) {
+      status = publish_run();
+      if (status != Status::kOk) {
+        refuse(slot, status);
+        break;
+      }
+    }
+    run[run_length++] = slot;
+  }
+  if (status == Status::kOk) {
+    status = publish_run();
+  } else if (run_length != 0) {
+    // The call that failed ends the batch; those before it still go.
+    Status published = publish_run();
+    if (published != Status::kOk) status = published;
   }
   port->unlock();
+  if (cq_calls_held != 0) cq->abandon_calls(cq_calls_held);
   for (uint32_t lane = 0; lane <= options_.lanes; ++lane) {
-    if (lanes_to_wake[lane]) {
+    if (to_wake.test(lane)) {
       wake_lane_for(lane == options_.lanes ? kNoLane : lane);
     }
   }

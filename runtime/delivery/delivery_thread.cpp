@@ -66,14 +66,12 @@ void DeliveryThread::run() {
 }
 
 std::size_t DeliveryThread::deliver_queued() {
-  Slot* batch[kBatch];
+  Slot* batch[Runtime::kDeliverBatch];
   std::size_t total = 0;
   std::size_t n;
   while ((n = runtime_.queues().delivery.try_dequeue_bulk(
-              delivery_consumer_, batch, kBatch)) != 0) {
-    for (std::size_t i = 0; i < n; ++i) {
-      runtime_.deliver(batch[i], counters_, producer_id_);
-    }
+              delivery_consumer_, batch, Runtime::kDeliverBatch)) != 0) {
+    runtime_.deliver(batch, n, counters_, producer_id_);
     total += n;
   }
   return total;
@@ -103,7 +101,7 @@ void DeliveryThread::expire_deadlines(uint64_t now) {
     Slot* slot = runtime_.slots().find(ticket_value);
     if (runtime_.claim(slot, ticket::generation(ticket_value),
                        TETHER_E_DEADLINE) == Runtime::Claim::kWon) {
-      runtime_.deliver(slot, counters_, producer_id_);
+      runtime_.deliver(&slot, 1, counters_, producer_id_);
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <exception>
@@ -197,9 +198,16 @@ void Lane::run_request(Slot* slot) {
 }
 
 void Lane::deliver_deferred() {
-  // Index-based: a completion's callback may lead to more replies here.
-  for (std::size_t i = 0; i < deferred_.size(); ++i) {
-    runtime_.deliver(deferred_[i], counters_, index_);
+  // A completion's callback may lead to more replies here, growing (and
+  // moving) deferred_: each chunk is copied out before it is delivered.
+  Slot* chunk[Runtime::kDeliverBatch];
+  for (std::size_t done = 0; done < deferred_.size();) {
+    const std::size_t n =
+        std::min(Runtime::kDeliverBatch, deferred_.size() - done);
+    std::copy_n(deferred_.begin() + static_cast<std::ptrdiff_t>(done), n,
+                chunk);
+    runtime_.deliver(chunk, n, counters_, index_);
+    done += n;
   }
   deferred_.clear();
 }

@@ -1,6 +1,7 @@
 // Completion queues: polled batches, the eventfd hint, a growing struct.
 #include <poll.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <set>
@@ -247,6 +248,38 @@ TEST_F(CqTest, ShutdownQueueIsClosedOnceDrained) {
   tether_completion c = PollOne();
   EXPECT_EQ(c.status, TETHER_OK);
   Free(c);
+  tether_completion out{};
+  size_t count = 9;
+  EXPECT_EQ(tether_cq_poll(cq_.get(), &out, sizeof out, 1, 0, &count),
+            TETHER_E_CLOSED);
+  EXPECT_EQ(count, 0u);
+}
+
+TEST_F(CqTest, BatchRefusedPartWayStillClosesOnceDrained) {
+  // A batch begins all its calls on the queue at once; the ones refused
+  // must end there too, or the queue would wait for them forever.
+  tether_runtime_config config = Config(1);
+  config.max_calls_in_flight = 3;
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(config));
+  const size_t kCalls = 6;
+  std::vector<tether_call> calls(kCalls, Call(kBlock));
+  std::vector<uint64_t> tags = {10, 11, 12, 13, 14, 15};
+  size_t submitted = 0;
+  EXPECT_EQ(tether_submit_batch_cq(rt(), calls.data(), kCalls, cq_.get(),
+                                   tags.data(), nullptr, &submitted),
+            TETHER_E_BUSY);
+  ASSERT_EQ(submitted, 3u);
+  ASSERT_EQ(tether_cq_shutdown(cq_.get()), TETHER_OK);
+  Probe::Get().OpenGate();
+  std::vector<uint64_t> seen;
+  for (int i = 0; i < 3; ++i) {
+    tether_completion c = PollOne();
+    EXPECT_EQ(c.status, TETHER_OK);
+    seen.push_back(c.user_data);
+    Free(c);
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, std::vector<uint64_t>(tags.begin(), tags.begin() + 3));
   tether_completion out{};
   size_t count = 9;
   EXPECT_EQ(tether_cq_poll(cq_.get(), &out, sizeof out, 1, 0, &count),

@@ -211,6 +211,40 @@ TEST_F(SubmitTest, BatchCompletesEachCallWithItsUserData) {
   EXPECT_EQ(collector.duplicates(), 0u);
 }
 
+TEST_F(SubmitTest, KeyedBatchKeepsEachCallsTicketAndLane) {
+  // A batch is enqueued in runs bound for one lane: tickets must still
+  // line up with the calls, and each key stay on one lane.
+  ASSERT_NO_FATAL_FAILURE(Open(Config(3)));
+  const size_t kCalls = 100;
+  const uint64_t kKeys = 7;
+  Collector collector(kCalls);
+  std::vector<tether_call> calls(kCalls);
+  std::vector<uint64_t> user_data(kCalls);
+  std::vector<uint64_t> tickets(kCalls, 0);
+  for (size_t i = 0; i < kCalls; ++i) {
+    // Runs of a few calls per key, so runs both continue and break.
+    calls[i] = Call(kLaneInfo, {}, (i / 3) % kKeys);
+    user_data[i] = collector.user_data(i);
+  }
+  size_t submitted = 0;
+  ASSERT_EQ(
+      tether_submit_batch(rt(), calls.data(), kCalls, &Collector::Callback,
+                          user_data.data(), tickets.data(), &submitted),
+      TETHER_OK);
+  ASSERT_EQ(submitted, kCalls);
+  ASSERT_TRUE(collector.WaitForTotal(kCalls));
+  std::map<uint64_t, uint32_t> lane_of_key;
+  for (size_t i = 0; i < kCalls; ++i) {
+    Completion c = *collector.completion(i);
+    EXPECT_EQ(c.ticket, tickets[i]) << "call " << i;
+    const uint64_t key = (i / 3) % kKeys;
+    auto [it, first] = lane_of_key.emplace(key, c.lane);
+    if (!first) EXPECT_EQ(c.lane, it->second) << "key " << key;
+  }
+  EXPECT_EQ(std::set<uint64_t>(tickets.begin(), tickets.end()).size(), kCalls);
+  EXPECT_EQ(collector.duplicates(), 0u);
+}
+
 TEST_F(SubmitTest, BatchOverCreditsAcceptsAPrefixAndReportsIt) {
   tether_runtime_config config = Config(1);
   config.max_calls_in_flight = 3;

@@ -26,7 +26,7 @@ TEST(CallCreditsTest, ADeliveryMakesRoomForTheNextCall) {
   for (int call = 0; call < 100; ++call) {
     ASSERT_EQ(credits.take(), 1) << call;
     EXPECT_EQ(credits.take(), 0);
-    credits.return_one();
+    credits.return_some(1);
   }
   EXPECT_EQ(credits.in_flight(), 0);
 }
@@ -45,7 +45,7 @@ TEST(CallCreditsTest, ValuesAboveHalfTheLimitAreExact) {
   // flight, but never past half the limit.
   CallCredits credits(8);
   for (int i = 0; i < 8; ++i) ASSERT_GT(credits.take(), 0);
-  for (int i = 0; i < 6; ++i) credits.return_one();
+  for (int i = 0; i < 6; ++i) credits.return_some(1);
   // Two in flight; the cached view still says eight were never returned.
   int64_t reported = credits.take();
   EXPECT_EQ(reported, 3);
@@ -60,10 +60,10 @@ TEST(CallCreditsTest, ASubmitterOvertakenByLaterDeliveriesStillGetsItsCall) {
   // return is played before A's take: the state A meets is the same.
   CallCredits credits(2);
   ASSERT_EQ(credits.take(), 1);
-  credits.return_one();
+  credits.return_some(1);
   ASSERT_EQ(credits.take(), 1);
-  credits.return_one();          // the cached view of `returned` still says 0
-  credits.return_one();          // the later call's return, ahead of A's take
+  credits.return_some(1);        // the cached view of `returned` still says 0
+  credits.return_some(1);        // the later call's return, ahead of A's take
   EXPECT_EQ(credits.take(), 1);  // A: admitted, not refused
   EXPECT_EQ(credits.take(), 1);
   EXPECT_EQ(credits.take(), 2);
@@ -102,7 +102,7 @@ TEST(CallCreditsTest, NeverMoreThanTheLimitInFlightUnderContention) {
         }
         if (!to_return.compare_exchange_weak(pending, pending - 1)) continue;
         held.fetch_sub(1);
-        credits.return_one();
+        credits.return_some(1);
       }
     });
   }
