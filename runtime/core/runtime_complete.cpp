@@ -64,7 +64,14 @@ Runtime::Claim Runtime::claim(Slot* slot, uint32_t generation,
 }
 
 void Runtime::let_go(Slot* slot, uint16_t holder_flag) {
-  uint64_t word = slot->word.load(std::memory_order_relaxed);
+  uint64_t word = slot->word.load(std::memory_order_acquire);
+  if (slot_word::all_holders_done(word | holder_flag)) {
+    // The other two holders are done, and nobody else writes a claimed word
+    // (a late claim only reads it): the last holder recycles without a
+    // locked write. The usual case for a reply delivered on its lane.
+    recycle(slot);
+    return;
+  }
   uint64_t updated;
   do {
     updated = word | holder_flag;
