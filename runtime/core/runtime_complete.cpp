@@ -159,8 +159,10 @@ Status Runtime::reply(Lane& lane, uint64_t request, void* result,
   slot->library_code = is_error ? code : 0;
   slot->result = result;
   slot->result_len = length;
-  slot->error = error;
-  slot->error_len = error ? error_len : 0;
+  if (is_error) {  // its own line: left alone unless there is an error
+    slot->error = error;
+    slot->error_len = error != nullptr ? error_len : 0;
+  }
 
   const tether_status outcome = is_error ? TETHER_E_LIBRARY : TETHER_OK;
   bool won = false;

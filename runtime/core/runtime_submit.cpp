@@ -64,15 +64,19 @@ Status Runtime::validate(const tether_call& call, std::size_t* bytes) const {
 
 Status Runtime::fill_slot(Slot* slot, const tether_call& call,
                           const CompletionTarget& target, uint64_t now) {
+  // Every request field is written: a released slot keeps its last call's.
   slot->method = call.method;
   slot->key = call.key;
   slot->lane = call.key == TETHER_KEY_ANY
                    ? kNoLane
                    : lane_for_key(call.key, options_.lanes);
   slot->target = target;
+  slot->ran_on_lane.store(kNoLane, std::memory_order_relaxed);
   slot->payload_len = call.payload_len;
+  slot->payload = nullptr;
+  slot->payload_buffer = nullptr;
+  slot->payload_heap = nullptr;
   if (call.payload_len == 0) {
-    slot->payload = nullptr;
     if ((call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0 &&
         call.payload != nullptr) {
       slot->payload_buffer = const_cast<void*>(call.payload);
@@ -91,10 +95,10 @@ Status Runtime::fill_slot(Slot* slot, const tether_call& call,
     slot->payload = copy;
   }
   slot->submit_ns = now;
-  if (call.timeout_ns != 0) {
-    slot->deadline_ns =
-        call.timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + call.timeout_ns;
-  }
+  slot->deadline_ns = call.timeout_ns == 0 ? 0
+                      : call.timeout_ns > UINT64_MAX - now
+                          ? UINT64_MAX
+                          : now + call.timeout_ns;
   return Status::kOk;
 }
 

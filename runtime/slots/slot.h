@@ -82,6 +82,14 @@ struct CompletionTarget {
 inline constexpr std::size_t kInlinePayload = 64;
 inline constexpr uint32_t kNoLane = UINT32_MAX;
 
+// Fields are laid out by who writes them, because each line both sides
+// write crosses between their cores twice per call. Line 0 is the request,
+// written by the submitter and read by the lane (the word is written by
+// both); line 1 is where the completion goes and what the slot owns
+// (submitter) and the result (lane); line 2 starts with a library error's
+// text, written only on errors, then the inline payload. A slot is not
+// cleared when it is released: fill_slot writes every request field, and
+// result fields are read only for the outcome whose reply wrote them.
 struct alignas(kCacheLine) Slot {
   std::atomic<uint64_t> word{0};
   std::atomic<uint32_t> next_free{0};  // free-list link (index + 1)
@@ -93,23 +101,33 @@ struct alignas(kCacheLine) Slot {
   uint64_t key = 0;
   const void* payload = nullptr;
   std::size_t payload_len = 0;
-  void* payload_buffer = nullptr;  // a moved tether buffer, or null
-  void* payload_heap = nullptr;    // a copy too large to keep inline, or null
-  CompletionTarget target;
   uint64_t submit_ns = 0;
   uint64_t deadline_ns = 0;  // 0: none
-  // The lane that ran it; read by a reply on another thread to reject it.
+
+  CompletionTarget target;
+  void* payload_buffer = nullptr;  // a moved tether buffer, or null
+  void* payload_heap = nullptr;    // a copy too large to keep inline, or null
+  // The lane that ran it (kNoLane until then); read by a reply on another
+  // thread to reject it.
   std::atomic<uint32_t> ran_on_lane{kNoLane};
 
   // The result: written by the replying lane before its claim.
   int32_t library_code = 0;
   void* result = nullptr;
   std::size_t result_len = 0;
-  char* error = nullptr;
+  char* error = nullptr;  // only for a library error
   std::size_t error_len = 0;
 
   alignas(16) unsigned char inline_payload[kInlinePayload];
 };
+
+static_assert(offsetof(Slot, deadline_ns) < kCacheLine,
+              "the request header fills line 0");
+static_assert(offsetof(Slot, target) == kCacheLine &&
+                  offsetof(Slot, result_len) < 2 * kCacheLine,
+              "target, ownership and result share line 1");
+static_assert(offsetof(Slot, error) == 2 * kCacheLine,
+              "a library error's text starts line 2");
 
 }  // namespace tether
 

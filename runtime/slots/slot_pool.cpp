@@ -51,21 +51,6 @@ void SlotPool::reset_for_next_call(Slot* slot) {
   uint32_t next_generation =
       slot_word::generation(slot->word.load(std::memory_order_relaxed)) + 1;
   if (next_generation == 0) next_generation = 1;  // keep ticket 0 invalid
-  slot->method = 0;
-  slot->lane = 0;
-  slot->key = 0;
-  slot->payload = nullptr;
-  slot->payload_len = 0;
-  slot->payload_buffer = nullptr;
-  slot->payload_heap = nullptr;
-  slot->target = CompletionTarget{};
-  slot->deadline_ns = 0;
-  slot->ran_on_lane.store(kNoLane, std::memory_order_relaxed);
-  slot->library_code = 0;
-  slot->result = nullptr;
-  slot->result_len = 0;
-  slot->error = nullptr;
-  slot->error_len = 0;
   slot->word.store(slot_word::make(next_generation, 0, slot_word::kFree),
                    std::memory_order_release);
 }
