@@ -78,6 +78,8 @@ class Lane : public tether_lane {
   void run();
   bool start_library(std::string* error);
   std::size_t drain_once();
+  // Runs each request's handler, then delivers what they replied.
+  void run_requests(Slot* const* slots, std::size_t count);
   void run_request(Slot* slot);
   void deliver_deferred();
   bool queues_look_empty() const;

@@ -1,5 +1,7 @@
 #include "slots/slot_pool.h"
 
+#include "base/cpu.h"
+
 namespace tether {
 namespace {
 
@@ -27,6 +29,10 @@ Slot* SlotPool::acquire() {
     uint32_t top = static_cast<uint32_t>(head);
     if (top == 0) return nullptr;
     Slot* slot = &slots_[top - 1];
+    // The slot was last written by whoever released it, and the submitter
+    // is about to fill its first two lines: fetch both, for writing, at once.
+    prefetch_for_write(slot);
+    prefetch_for_write(reinterpret_cast<const char*>(slot) + kCacheLine);
     uint32_t next = slot->next_free.load(std::memory_order_relaxed);
     uint64_t tag = (head >> 32) + 1;
     if (head_.compare_exchange_weak(head, (tag << 32) | next,
