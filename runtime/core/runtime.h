@@ -132,7 +132,8 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   // Claims a live call for `outcome` (cancel, deadline, shutdown).
   enum class Claim { kWon, kAlreadyClaimed, kStale };
   Claim claim(Slot* slot, uint32_t generation, tether_status outcome);
-  // Sets a holder flag; recycles the slot when it was the last holder.
+  // Lets go of the slot as one holder (sets its flag); the last holder
+  // recycles the slot, without setting its flag when the other two are set.
   void let_go(Slot* slot, uint16_t holder_flag);
 
   const LoadedLibrary& library() const { return library_; }

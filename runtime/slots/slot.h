@@ -11,8 +11,9 @@
 //   kDelivered  the completion reached its callback or completion queue;
 //   kLaneDone   the lane is finished with the request (replied, or found
 //               it already claimed, or the lane stopped).
-// Whoever sets the last of the three recycles the slot: generation + 1,
-// kFree. So a late reply can never complete another call.
+// Whoever is last of the three recycles the slot: generation + 1, kFree
+// (a last holder that sees the other two flags set recycles without
+// setting its own). So a late reply can never complete another call.
 //
 // Publication: the submitter fills the request fields, then stores the word
 // (release); a lane reads the word (acquire) before the fields. The replying
@@ -84,10 +85,11 @@ inline constexpr uint32_t kNoLane = UINT32_MAX;
 
 // Fields are laid out by who writes them, because each line both sides
 // write crosses between their cores twice per call. Line 0 is the request,
-// written by the submitter and read by the lane (the word is written by
-// both); line 1 is where the completion goes and what the slot owns
-// (submitter) and the result (lane); line 2 starts with a library error's
-// text, written only on errors, then the inline payload. A slot is not
+// written by the submitter and read by the lane (the word and the free-list
+// link are written by both); line 1 is where the completion goes and what
+// the slot owns (submitter) and the result (lane); line 2 starts with a
+// library error's text, written by the lane only on errors, then the
+// inline payload (submitter), which runs into line 3. A slot is not
 // cleared when it is released: fill_slot writes every request field, and
 // result fields are read only for the outcome whose reply wrote them.
 struct alignas(kCacheLine) Slot {

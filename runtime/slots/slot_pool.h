@@ -39,7 +39,7 @@ class SlotPool {
 
   // Resets the slot for its next call: generation + 1, kFree, and pushes it
   // (or adds it to this thread's ReturnBatch for this pool, if there is one).
-  // REQUIRES: every holder has let go (slot_word::all_holders_done) and the
+  // REQUIRES: every holder has let go (the caller being the last) and the
   // caller freed what the slot owned. Thread-safe.
   void release(Slot* slot);
 

@@ -147,9 +147,10 @@ TETHER_API tether_status tether_submit_batch_cq(tether_runtime* runtime,
  * inside tether_cancel. The library sees the call as cancelled and may stop
  * early; its later reply is discarded.
  * Errors: TETHER_E_INVALID_ARG (NULL runtime); TETHER_E_STALE_TICKET (no
- *   such call: never issued, 0, or its completion already handed over, even
- *   if its callback has not run yet or it still waits in its queue);
- *   TETHER_E_ALREADY_COMPLETED (its outcome was already decided);
+ *   such call: never issued, 0, or its completion already handed over and
+ *   its request released, even if its callback has not run yet or it still
+ *   waits in its queue); TETHER_E_ALREADY_COMPLETED (its outcome was
+ *   already decided, and its request not yet released);
  *   TETHER_E_CLOSED; TETHER_E_FORKED.
  * Thread safety: any thread. Blocks: no. */
 TETHER_API tether_status tether_cancel(tether_runtime* runtime,

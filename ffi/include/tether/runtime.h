@@ -44,9 +44,11 @@ struct tether_runtime_config {
   /* TETHER_DELIVER_ON_LANE (default) or TETHER_DELIVER_ON_THREAD. */
   int32_t deliver;
   /* Credits: at most this many calls in flight (submitted, not yet
-   * delivered). A call's credits come back when its completion is delivered,
-   * even if its library still holds the request (a cancelled call it never
-   * replied to). Default 16384, max 2^24. */
+   * delivered). A call's credits come back when its completion is handed
+   * over for delivery, even if its library still holds the request (a
+   * cancelled call it never replied to); completions are handed over in
+   * groups of up to 32, whose credits come back just before their callbacks
+   * run. Default 16384, max 2^24. */
   uint32_t max_calls_in_flight;
   /* Credits: at most this many payload bytes in flight. Default 256 MiB. */
   uint64_t max_bytes_in_flight;
