@@ -155,8 +155,9 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   // any); it stays the caller's when this fails.
   Status reserve(const tether_call& call, std::size_t bytes,
                  const CompletionTarget& target, uint64_t now, Slot** slot_out);
-  // Gives back a reserved slot nobody has seen, its credits and its
-  // completion queue reference.
+  // Gives back a reserved slot nobody has seen and its credits.
+  void unreserve(Slot* slot);
+  // unreserve(), and gives back the call's completion queue reference.
   Status refuse(Slot* slot, Status why);
   // A locked producer port, or nullptr once intake is closed.
   ProducerPort* lock_port(ProducerPort* stream_port);

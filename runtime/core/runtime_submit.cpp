@@ -148,31 +148,28 @@ Status Runtime::reserve(const tether_call& call, std::size_t bytes,
   }
   Status status = fill_slot(slot, call, target, now);
   if (status != Status::kOk) {
-    // refuse() would drop a completion queue reference the caller holds.
-    std::free(slot->payload_heap);
-    slot->payload_heap = nullptr;
-    slot->payload_buffer = nullptr;
-    slots_.release(slot);
-    calls_.give_back();
-    if (bytes != 0)
-      bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
+    unreserve(slot);  // the queue reference stays the caller's
     return status;
   }
   *slot_out = slot;
   return Status::kOk;
 }
 
-Status Runtime::refuse(Slot* slot, Status why) {
+void Runtime::unreserve(Slot* slot) {
   // The slot owns nothing the caller does not still own (a moved payload
   // stays the caller's), and nobody has seen its ticket.
   const std::size_t bytes = slot->payload_len;
-  CompletionQueue* cq = slot->target.cq;
   slot->payload_buffer = nullptr;
   std::free(slot->payload_heap);
   slot->payload_heap = nullptr;
   slots_.release(slot);
   calls_.give_back();
   if (bytes != 0) bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
+Status Runtime::refuse(Slot* slot, Status why) {
+  CompletionQueue* cq = slot->target.cq;
+  unreserve(slot);
   if (cq != nullptr) cq->abandon_calls(1);
   return why;
 }
