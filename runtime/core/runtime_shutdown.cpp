@@ -27,6 +27,9 @@ Status Runtime::shutdown(int32_t mode, uint64_t timeout_ns) {
     TETHER_LOG_WARNING("shutdown: unknown mode %d", mode);
     return Status::kInvalidArg;
   }
+  // Already shut down: nothing to wait for, whichever thread asks (a
+  // finalizer's thread may even have inherited a dead lane's thread id).
+  if (shut_down_.load(std::memory_order_acquire)) return Status::kOk;
   if (on_own_thread()) {
     TETHER_LOG_WARNING(
         "shutdown: called on one of the runtime's own threads (a lane, the "
@@ -34,7 +37,7 @@ Status Runtime::shutdown(int32_t mode, uint64_t timeout_ns) {
     return Status::kWouldDeadlock;
   }
   std::lock_guard<std::mutex> lock(shutdown_mutex_);
-  if (shut_down_) return Status::kOk;
+  if (shut_down_.load(std::memory_order_relaxed)) return Status::kOk;
 
   closed_.store(true, std::memory_order_seq_cst);
   ports_.lock_all_forever();
@@ -50,7 +53,7 @@ Status Runtime::shutdown(int32_t mode, uint64_t timeout_ns) {
       let_go(&slot, slot_word::kLaneDone);
     }
   }
-  shut_down_ = true;
+  shut_down_.store(true, std::memory_order_release);
   return Status::kOk;
 }
 

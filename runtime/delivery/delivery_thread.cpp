@@ -63,6 +63,10 @@ void DeliveryThread::run() {
   while (deliver_queued() != 0) {
   }
   loop_.close();
+  // glibc gives a joined thread's id to the next thread it creates: forget
+  // ours while this thread still exists, so that thread is not taken for
+  // this one.
+  thread_id_.store(std::thread::id{});
 }
 
 std::size_t DeliveryThread::deliver_queued() {

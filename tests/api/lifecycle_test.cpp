@@ -243,6 +243,29 @@ TEST_F(LifecycleTest, StatsStillReadableAfterShutdown) {
   EXPECT_EQ(stats.in_flight, 0u);
 }
 
+// glibc hands the id of a joined thread to the next thread it creates, so a
+// thread started after shutdown often has the id the delivery thread had.
+// Such a thread (a garbage collector's finalizer, say) may still shut down
+// again and destroy.
+TEST_F(LifecycleTest, ThreadsStartedAfterShutdownMayShutDownAndDestroy) {
+  for (int round = 0; round < 20; ++round) {
+    tether_runtime_config config = Config(1);
+    tether_runtime* runtime = nullptr;
+    ASSERT_EQ(tether_runtime_open(TestLibrary(), &config, &runtime, nullptr),
+              TETHER_OK);
+    ASSERT_EQ(tether_runtime_shutdown(runtime, TETHER_SHUTDOWN_CANCEL, 0),
+              TETHER_OK);
+    tether_status again = TETHER_E_INTERNAL;
+    std::thread([&] {
+      again = tether_runtime_shutdown(runtime, TETHER_SHUTDOWN_DRAIN, 0);
+    }).join();
+    EXPECT_EQ(again, TETHER_OK) << "round " << round;
+    tether_status destroyed = TETHER_E_INTERNAL;
+    std::thread([&] { destroyed = tether_runtime_destroy(runtime); }).join();
+    ASSERT_EQ(destroyed, TETHER_OK) << "round " << round;
+  }
+}
+
 TEST_F(LifecycleTest, ShutdownFromHandlerWouldDeadlock) {
   ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
   Collector collector(1);
