@@ -59,16 +59,36 @@ constexpr bool all_holders_done(uint64_t word) {
 
 }  // namespace slot_word
 
+// A ticket (and a request id, the same value) is
+//   [runtime tag:16][generation:24][index:24],
+// so a ticket names its runtime: one runtime's ticket handed to another
+// finds no call there (unless 65535 runtimes were opened between the two,
+// when tags repeat). The tag is never 0, so neither is a ticket. Slot
+// generations count modulo 2^24 (slot_word keeps them in 32 bits, always
+// below 2^24), and a pool holds at most 2^24 slots.
 namespace ticket {
 
-constexpr uint64_t make(uint32_t generation, uint32_t index) {
-  return (uint64_t{generation} << 32) | index;
+inline constexpr uint32_t kGenerationMask = (uint32_t{1} << 24) - 1;
+inline constexpr uint32_t kMaxSlots = uint32_t{1} << 24;
+
+constexpr uint64_t make(uint16_t runtime_tag, uint32_t generation,
+                        uint32_t index) {
+  return (uint64_t{runtime_tag} << 48) |
+         (uint64_t{generation & kGenerationMask} << 24) |
+         (index & (kMaxSlots - 1));
+}
+constexpr uint16_t runtime_tag(uint64_t ticket) {
+  return static_cast<uint16_t>(ticket >> 48);
 }
 constexpr uint32_t generation(uint64_t ticket) {
-  return static_cast<uint32_t>(ticket >> 32);
+  return static_cast<uint32_t>(ticket >> 24) & kGenerationMask;
 }
 constexpr uint32_t index(uint64_t ticket) {
-  return static_cast<uint32_t>(ticket);
+  return static_cast<uint32_t>(ticket) & (kMaxSlots - 1);
+}
+// 1..65535 from a runtime's serial number.
+constexpr uint16_t tag_for(uint64_t runtime_id) {
+  return static_cast<uint16_t>((runtime_id - 1) % 65535 + 1);
 }
 
 }  // namespace ticket

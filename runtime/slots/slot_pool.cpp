@@ -10,8 +10,10 @@ thread_local SlotPool::ReturnBatch* t_return_batch = nullptr;
 
 }  // namespace
 
-SlotPool::SlotPool(uint32_t capacity)
-    : capacity_(capacity), slots_(new Slot[capacity]) {
+SlotPool::SlotPool(uint32_t capacity, uint16_t runtime_tag)
+    : capacity_(capacity),
+      runtime_tag_(runtime_tag),
+      slots_(new Slot[capacity]) {
   // Generations start at 1 so that ticket 0 is never valid. Pushed in
   // reverse so the first acquire returns slot 0.
   for (uint32_t i = capacity; i-- > 0;) {
@@ -54,14 +56,16 @@ void SlotPool::release(Slot* slot) {
 }
 
 void SlotPool::reset_for_next_call(Slot* slot) {
+  // Generations wrap within the ticket's 24 bits (slots/slot.h).
   uint32_t next_generation =
-      slot_word::generation(slot->word.load(std::memory_order_relaxed)) + 1;
-  if (next_generation == 0) next_generation = 1;  // keep ticket 0 invalid
+      (slot_word::generation(slot->word.load(std::memory_order_relaxed)) + 1) &
+      ticket::kGenerationMask;
   slot->word.store(slot_word::make(next_generation, 0, slot_word::kFree),
                    std::memory_order_release);
 }
 
 Slot* SlotPool::find(uint64_t ticket_value) {
+  if (ticket::runtime_tag(ticket_value) != runtime_tag_) return nullptr;
   uint32_t index = ticket::index(ticket_value);
   if (index >= capacity_) return nullptr;
   return &slots_[index];

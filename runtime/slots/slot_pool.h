@@ -29,7 +29,9 @@ namespace tether {
 
 class SlotPool {
  public:
-  explicit SlotPool(uint32_t capacity);
+  // Tickets of this pool's slots carry `runtime_tag` (slots/slot.h).
+  // REQUIRES: capacity <= ticket::kMaxSlots; runtime_tag != 0.
+  SlotPool(uint32_t capacity, uint16_t runtime_tag);
   SlotPool(const SlotPool&) = delete;
   SlotPool& operator=(const SlotPool&) = delete;
 
@@ -67,9 +69,15 @@ class SlotPool {
     uint32_t count_ = 0;
   };
 
-  // The slot a ticket points at, or nullptr when its index is out of range.
-  // The generation is not checked here: callers compare it in their CAS.
+  // The slot a ticket points at, or nullptr when it names another runtime
+  // or its index is out of range. The generation is not checked here:
+  // callers compare it in their CAS.
   Slot* find(uint64_t ticket_value);
+
+  // The ticket of `slot`'s call of `generation`.
+  uint64_t ticket_of(uint32_t generation, const Slot& slot) const {
+    return ticket::make(runtime_tag_, generation, slot.index);
+  }
 
   Slot& at(uint32_t index) { return slots_[index]; }
   const Slot& at(uint32_t index) const { return slots_[index]; }
@@ -81,6 +89,7 @@ class SlotPool {
   void reset_for_next_call(Slot* slot);
 
   const uint32_t capacity_;
+  const uint16_t runtime_tag_;
   std::unique_ptr<Slot[]> slots_;
   // [tag:32][index + 1:32]; index + 1 == 0 means empty.
   alignas(kCacheLine) std::atomic<uint64_t> head_{0};

@@ -111,6 +111,10 @@ class Shard {
       case kReplyForeignBuffer:
         ReplyWithForeignBuffer(id);
         return;
+      case kReplyToRequestIn:
+        Probe::Get().RecordStatus(id, lane_.reply(DecodeU64(payload), "other"));
+        lane_.reply(request, "own");
+        return;
       default:
         lane_.reply_error(request, 404, "unknown method");
         return;

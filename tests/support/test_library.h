@@ -53,6 +53,10 @@ enum Method : uint32_t {
   kReplyFromOtherThread,
   // Replies with a malloc'd pointer and records that status.
   kReplyForeignBuffer,
+  // Payload EncodeU64(request id): replies "other" to that id (another
+  // call's, perhaps another runtime's), records that status under its own
+  // id, then replies "own" to its own request.
+  kReplyToRequestIn,
 };
 
 // kLaneInfo's result.

@@ -12,8 +12,10 @@
 namespace tether {
 namespace {
 
+constexpr uint16_t kTag = 7;  // this pool's runtime
+
 TEST(SlotPoolTest, HandsOutEverySlotOnceThenRunsDry) {
-  SlotPool pool(8);
+  SlotPool pool(8, kTag);
   std::set<Slot*> seen;
   for (int i = 0; i < 8; ++i) {
     Slot* slot = pool.acquire();
@@ -23,17 +25,36 @@ TEST(SlotPoolTest, HandsOutEverySlotOnceThenRunsDry) {
   EXPECT_EQ(pool.acquire(), nullptr);
 }
 
-TEST(SlotPoolTest, GenerationsStartAtOneSoTicketZeroIsNeverValid) {
-  SlotPool pool(4);
+TEST(SlotPoolTest, TicketsCarryTheRuntimeTagSoNoneIsZero) {
+  SlotPool pool(4, kTag);
   for (uint32_t i = 0; i < 4; ++i) {
     uint64_t word = pool.at(i).word.load();
-    EXPECT_EQ(slot_word::generation(word), 1u);
-    EXPECT_NE(ticket::make(slot_word::generation(word), i), 0u);
+    uint64_t value = pool.ticket_of(slot_word::generation(word), pool.at(i));
+    EXPECT_NE(value, 0u);
+    EXPECT_EQ(ticket::runtime_tag(value), kTag);
+    EXPECT_EQ(ticket::index(value), i);
   }
 }
 
+TEST(SlotPoolTest, TagsForRuntimeSerialsAreNeverZero) {
+  EXPECT_EQ(ticket::tag_for(1), 1);
+  EXPECT_EQ(ticket::tag_for(65535), 65535);
+  EXPECT_EQ(ticket::tag_for(65536), 1);
+}
+
+TEST(SlotPoolTest, GenerationsWrapWithinTheTicketsBits) {
+  SlotPool pool(1, kTag);
+  Slot* slot = pool.acquire();
+  slot->word.store(
+      slot_word::make(ticket::kGenerationMask, 0, slot_word::kAllHoldersDone));
+  pool.release(slot);
+  EXPECT_EQ(slot_word::generation(slot->word.load()), 0u);
+  EXPECT_EQ(ticket::generation(pool.ticket_of(ticket::kGenerationMask, *slot)),
+            ticket::kGenerationMask);
+}
+
 TEST(SlotPoolTest, ReleaseBumpsTheGenerationAndMarksFree) {
-  SlotPool pool(1);
+  SlotPool pool(1, kTag);
   Slot* slot = pool.acquire();
   uint32_t before = slot_word::generation(slot->word.load());
   slot->word.store(slot_word::make(before, 0, slot_word::kAllHoldersDone));
@@ -45,17 +66,23 @@ TEST(SlotPoolTest, ReleaseBumpsTheGenerationAndMarksFree) {
 }
 
 TEST(SlotPoolTest, FindRejectsIndicesOutOfRange) {
-  SlotPool pool(4);
-  EXPECT_EQ(pool.find(ticket::make(1, 3)), &pool.at(3));
-  EXPECT_EQ(pool.find(ticket::make(1, 4)), nullptr);
-  EXPECT_EQ(pool.find(ticket::make(1, UINT32_MAX)), nullptr);
+  SlotPool pool(4, kTag);
+  EXPECT_EQ(pool.find(ticket::make(kTag, 1, 3)), &pool.at(3));
+  EXPECT_EQ(pool.find(ticket::make(kTag, 1, 4)), nullptr);
+  EXPECT_EQ(pool.find(ticket::make(kTag, 1, UINT32_MAX)), nullptr);
+}
+
+TEST(SlotPoolTest, FindRejectsAnotherRuntimesTicket) {
+  SlotPool pool(4, kTag);
+  EXPECT_EQ(pool.find(ticket::make(kTag + 1, 1, 0)), nullptr);
+  EXPECT_EQ(pool.find(ticket::make(0, 1, 0)), nullptr);
 }
 
 TEST(SlotPoolTest, ConcurrentAcquireReleaseNeverSharesASlot) {
   constexpr uint32_t kSlots = 64;
   constexpr int kThreads = 4;
   constexpr int kRounds = 20000;
-  SlotPool pool(kSlots);
+  SlotPool pool(kSlots, kTag);
   std::vector<std::atomic<int>> owners(kSlots);
   std::atomic<int> collisions{0};
   std::vector<std::thread> threads;
@@ -89,7 +116,7 @@ std::vector<Slot*> drain(SlotPool& pool) {
 
 TEST(SlotPoolTest, BatchedReleasesReachThePoolAtTheBatchSizeOrOnFlush) {
   constexpr uint32_t kBatch = SlotPool::kReturnBatch;
-  SlotPool pool(2 * kBatch);
+  SlotPool pool(2 * kBatch, kTag);
   std::vector<Slot*> held = drain(pool);
   ASSERT_EQ(held.size(), 2 * kBatch);
   SlotPool::ReturnBatch batch(pool);
@@ -107,8 +134,8 @@ TEST(SlotPoolTest, BatchedReleasesReachThePoolAtTheBatchSizeOrOnFlush) {
 }
 
 TEST(SlotPoolTest, ABatchFlushesWhenItGoesAndOnlyCatchesItsOwnPool) {
-  SlotPool pool(4);
-  SlotPool other(4);
+  SlotPool pool(4, kTag);
+  SlotPool other(4, kTag + 1);
   std::vector<Slot*> held = drain(pool);
   std::vector<Slot*> held_other = drain(other);
   {
@@ -128,7 +155,7 @@ TEST(SlotPoolTest, BatchedReturnsRaceAcquiresWithoutLosingASlot) {
   // slot comes back exactly once and no two holders share one.
   constexpr uint32_t kSlots = 64;
   constexpr int kRounds = 20000;
-  SlotPool pool(kSlots);
+  SlotPool pool(kSlots, kTag);
   moodycamel::ConcurrentQueue<Slot*> to_lane;
   std::atomic<bool> done{false};
   std::thread lane([&] {
