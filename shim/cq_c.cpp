@@ -38,7 +38,7 @@ TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
     tether::CompletionQueue* queue = nullptr;
     // Producers: each lane, then the delivery thread.
     tether::Status status = tether::CompletionQueue::create(
-        rt.id(), rt.lane_count() + 1, rt.cq_taken(),
+        rt.id(), rt.lane_count() + 1, rt.ledger(),
         rt.options().growth_threshold, &queue);
     if (status != tether::Status::kOk) return status;
     *cq_out = new tether_cq{queue};

@@ -11,17 +11,18 @@
 
 #include "base/clock.h"
 #include "buffers/buffer_allocator.h"
+#include "log/log.h"
 
 namespace tether {
 
 Status CompletionQueue::create(uint64_t runtime_id, uint32_t producers,
-                               std::shared_ptr<std::atomic<uint64_t>> taken,
+                               std::shared_ptr<CallLedger> ledger,
                                uint64_t growth_threshold,
                                CompletionQueue** out) {
   int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (fd < 0) return Status::kNoMemory;
   auto* queue = new (std::nothrow) CompletionQueue(
-      runtime_id, fd, producers, std::move(taken), growth_threshold);
+      runtime_id, fd, producers, std::move(ledger), growth_threshold);
   if (queue == nullptr) {
     ::close(fd);
     return Status::kNoMemory;
@@ -32,12 +33,12 @@ Status CompletionQueue::create(uint64_t runtime_id, uint32_t producers,
 
 CompletionQueue::CompletionQueue(uint64_t runtime_id, int fd,
                                  uint32_t producers,
-                                 std::shared_ptr<std::atomic<uint64_t>> taken,
+                                 std::shared_ptr<CallLedger> ledger,
                                  uint64_t growth_threshold)
     : runtime_id_(runtime_id),
       fd_(fd),
       consumer_(queue_),
-      taken_(std::move(taken)),
+      ledger_(std::move(ledger)),
       backlog_watch_("backlog of completion queue (fd " + std::to_string(fd) +
                          "): completions pushed and never polled",
                      growth_threshold) {
@@ -46,15 +47,25 @@ CompletionQueue::CompletionQueue(uint64_t runtime_id, int fd,
 }
 
 CompletionQueue::~CompletionQueue() {
-  tether_completion completion;
-  uint64_t discarded = 0;
-  while (queue_.try_dequeue(completion)) {
-    buffers::release(completion.result);
-    buffers::release(completion.error);
-    ++discarded;
+  constexpr std::size_t kChunk = 64;
+  tether_completion chunk[kChunk];
+  std::size_t got;
+  while ((got = queue_.try_dequeue_bulk(chunk, kChunk)) != 0) {
+    discard(chunk, got);
   }
-  taken_->fetch_add(discarded, std::memory_order_relaxed);
   ::close(fd_);
+}
+
+void CompletionQueue::discard(const tether_completion* completions,
+                              std::size_t count) {
+  uint64_t payload_bytes = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    buffers::release(completions[i].result);
+    buffers::release(completions[i].error);
+    payload_bytes += completions[i].reserved0;
+  }
+  ledger_->cq_taken.fetch_add(count, std::memory_order_relaxed);
+  ledger_->give_back(static_cast<int64_t>(count), payload_bytes);
 }
 
 void CompletionQueue::reset_fd() {
@@ -87,19 +98,29 @@ void CompletionQueue::finish_calls(uint64_t count) {
 void CompletionQueue::push(uint32_t producer,
                            const tether_completion* completions,
                            std::size_t count) {
-  if (!destroyed_.load(std::memory_order_acquire) &&
+  // The backlog grows before the completions become visible, so a poller
+  // that takes them can never subtract first: it is never seen below zero.
+  const auto added = static_cast<int64_t>(count);
+  const int64_t backlog =
+      backlog_.fetch_add(added, std::memory_order_relaxed) + added;
+  const bool destroyed = destroyed_.load(std::memory_order_acquire);
+  if (!destroyed &&
       queue_.enqueue_bulk(producers_[producer], completions, count)) {
-    backlog_watch_.observe(
-        static_cast<uint64_t>(backlog_.fetch_add(static_cast<int64_t>(count),
-                                                 std::memory_order_relaxed) +
-                              static_cast<int64_t>(count)));
+    backlog_watch_.observe(static_cast<uint64_t>(backlog));
   } else {
-    // Nobody will poll them (or memory ran out): tether frees what it owned.
-    for (std::size_t i = 0; i < count; ++i) {
-      buffers::release(completions[i].result);
-      buffers::release(completions[i].error);
+    backlog_.fetch_sub(added, std::memory_order_relaxed);
+    if (!destroyed) {
+      // The host can no longer get these completions: say so where it
+      // happens, and still give their credits back so in-flight returns
+      // to 0.
+      TETHER_LOG_ERR(
+          "completion queue (fd %d): out of memory queueing %zu "
+          "completion(s); they are lost (first ticket %llu, status %s)",
+          fd_, count, static_cast<unsigned long long>(completions[0].ticket),
+          status_name(completions[0].status));
     }
-    taken_->fetch_add(count, std::memory_order_relaxed);
+    // Nobody will poll them: tether frees what it owned.
+    discard(completions, count);
     finish_calls(count);
   }
   std::atomic_thread_fence(std::memory_order_seq_cst);
@@ -116,17 +137,24 @@ std::size_t CompletionQueue::take(unsigned char* out, std::size_t elem_size,
   tether_completion chunk[kChunk];
   std::size_t copy = std::min(elem_size, sizeof(tether_completion));
   std::size_t taken = 0;
+  uint64_t payload_bytes = 0;
   while (taken < max) {
     std::size_t want = std::min(kChunk, max - taken);
     std::size_t got = queue_.try_dequeue_bulk(consumer_, chunk, want);
     for (std::size_t i = 0; i < got; ++i) {
+      payload_bytes += chunk[i].reserved0;
+      chunk[i].reserved0 = 0;
       chunk[i].struct_size = copy;
       std::memcpy(out + (taken + i) * elem_size, &chunk[i], copy);
     }
     taken += got;
     if (got < want) break;
   }
-  if (taken != 0) finish_calls(taken);
+  if (taken != 0) {
+    // The host has them now: their calls are no longer in flight.
+    ledger_->give_back(static_cast<int64_t>(taken), payload_bytes);
+    finish_calls(taken);
+  }
   return taken;
 }
 
@@ -142,7 +170,10 @@ Status CompletionQueue::poll(void* out, std::size_t elem_size, std::size_t max,
   if (polling_.exchange(true, std::memory_order_acquire)) return Status::kBusy;
   auto* bytes = static_cast<unsigned char*>(out);
   std::size_t taken = take(bytes, elem_size, max);
-  const uint64_t deadline = timeout_ns == 0 ? 0 : now_ns() + timeout_ns;
+  // A timeout too large to add to the clock waits for ever.
+  const uint64_t start = timeout_ns == 0 ? 0 : now_ns();
+  const uint64_t deadline =
+      timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
   while (arm && taken < max) {
     // Drained: announce that the next push must write the fd, then look once
     // more for a push that raced with the announcement.
@@ -168,7 +199,7 @@ Status CompletionQueue::poll(void* out, std::size_t elem_size, std::size_t max,
   // end there (the push's wake-up was coalesced with the one it just read).
   if (taken != 0 && finished()) signal();
   if (taken != 0) {
-    taken_->fetch_add(taken, std::memory_order_relaxed);
+    ledger_->cq_taken.fetch_add(taken, std::memory_order_relaxed);
     backlog_watch_.observe(static_cast<uint64_t>(
         std::max<int64_t>(0, backlog_.fetch_sub(static_cast<int64_t>(taken),
                                                 std::memory_order_relaxed) -

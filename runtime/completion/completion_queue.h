@@ -29,6 +29,7 @@
 
 #include "base/cpu.h"
 #include "base/status.h"
+#include "core/call_credits.h"
 #include "tether/call.h"
 #include "watch/growth_watch.h"
 
@@ -37,12 +38,13 @@ namespace tether {
 class CompletionQueue {
  public:
   // `producers`: how many producer ids push() will be called with.
-  // `taken` counts, for the runtime's stats, every completion that leaves
-  // the queue (polled, or freed unpolled).
+  // `ledger` is the runtime's: each completion keeps its call's credits
+  // until it leaves the queue (polled, or freed unpolled), and the ledger
+  // counts those that left, for the runtime's stats.
   // `growth_threshold` arms the growth watch on the backlog (completions
   // pushed and not yet polled), as in tether_runtime_config.
   static Status create(uint64_t runtime_id, uint32_t producers,
-                       std::shared_ptr<std::atomic<uint64_t>> taken,
+                       std::shared_ptr<CallLedger> ledger,
                        uint64_t growth_threshold, CompletionQueue** out);
   CompletionQueue(const CompletionQueue&) = delete;
   CompletionQueue& operator=(const CompletionQueue&) = delete;
@@ -58,7 +60,10 @@ class CompletionQueue {
   void abandon_calls(uint64_t count);
   // The calls' completions: moves them in and drops the calls' references.
   // A call counts as pending until the consumer takes its completion, so a
-  // consumer that took the last one sees the queue finished at once.
+  // consumer that took the last one sees the queue finished at once. Each
+  // completion's `reserved0` carries its call's payload bytes, which the
+  // queue gives back to the ledger with the call credit when the completion
+  // leaves (and clears before the host sees it).
   void push(uint32_t producer, const tether_completion* completions,
             std::size_t count);
 
@@ -72,10 +77,15 @@ class CompletionQueue {
   void destroy();
 
   std::size_t backlog() const { return queue_.size_approx(); }
+  // The counter the growth watch reads: completions pushed and not yet
+  // taken. Grown before a push becomes visible, so never below zero.
+  int64_t backlog_count() const {
+    return backlog_.load(std::memory_order_relaxed);
+  }
 
  private:
   CompletionQueue(uint64_t runtime_id, int fd, uint32_t producers,
-                  std::shared_ptr<std::atomic<uint64_t>> taken,
+                  std::shared_ptr<CallLedger> ledger,
                   uint64_t growth_threshold);
   ~CompletionQueue();
   std::size_t take(unsigned char* out, std::size_t elem_size, std::size_t max);
@@ -84,6 +94,9 @@ class CompletionQueue {
   void finish_calls(uint64_t count);
   void signal();
   void release(uint64_t count);
+  // Completions that leave without reaching the host: frees what they own
+  // and gives their credits back.
+  void discard(const tether_completion* completions, std::size_t count);
 
   const uint64_t runtime_id_;
   const int fd_;
@@ -96,7 +109,7 @@ class CompletionQueue {
   std::atomic<bool> destroyed_{false};
   std::atomic<uint64_t> pending_calls_{0};
   std::atomic<uint64_t> references_{1};
-  const std::shared_ptr<std::atomic<uint64_t>> taken_;
+  const std::shared_ptr<CallLedger> ledger_;
   alignas(kCacheLine) std::atomic<int64_t> backlog_{0};
   GrowthWatch backlog_watch_;
 };

@@ -1,4 +1,5 @@
-// Call credits: at most `limit` calls in flight (submitted, not delivered).
+// Call credits: at most `limit` calls in flight (accepted, and not yet
+// handed to the host: see CallLedger below).
 //
 // One counter that submitters increment and deliverers decrement moves its
 // cache line between the submitting core and the delivering core twice per
@@ -84,6 +85,36 @@ class CallCredits {
   alignas(kCacheLine) std::atomic<int64_t> taken_{0};
   alignas(kCacheLine) std::atomic<int64_t> returned_seen_{0};
   alignas(kCacheLine) std::atomic<int64_t> returned_{0};
+};
+
+// What a runtime's calls hold until the host has their completions: a call
+// credit and the payload's bytes. A completion for a callback gives both
+// back just before its callback runs; one for a completion queue keeps them
+// while it waits there and gives them back when the host takes it (or the
+// queue is destroyed), so a host that stops polling meets TETHER_E_BUSY at
+// the limit instead of a queue that grows without bound. Completion queues
+// may outlive their runtime, so the runtime and each of its queues share
+// the ledger.
+//
+// Thread safety: thread-safe.
+struct CallLedger {
+  explicit CallLedger(int64_t call_limit) : calls(call_limit) {}
+  CallLedger(const CallLedger&) = delete;
+  CallLedger& operator=(const CallLedger&) = delete;
+
+  // `count` calls whose payloads held `bytes` reached the host.
+  void give_back(int64_t count, uint64_t payload_bytes) {
+    if (payload_bytes != 0) {
+      bytes.fetch_sub(payload_bytes, std::memory_order_relaxed);
+    }
+    calls.return_some(count);
+  }
+
+  CallCredits calls;
+  alignas(kCacheLine) std::atomic<uint64_t> bytes{0};  // payload bytes held
+  // Completions that left this runtime's queues (taken, or freed unpolled):
+  // the queues' backlog is what was pushed minus this.
+  alignas(kCacheLine) std::atomic<uint64_t> cq_taken{0};
 };
 
 }  // namespace tether

@@ -45,9 +45,12 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
       options_(options),
       queues_(options.lanes),
       slots_(options.max_calls_in_flight * 2 +
-             SlotPool::kReturnBatch * (options.lanes + 1)),
+                 SlotPool::kReturnBatch * (options.lanes + 1),
+             ticket::tag_for(id_)),
       ports_(queues_, pooled_ports()),
-      calls_(options.max_calls_in_flight),
+      ledger_(std::make_shared<CallLedger>(options.max_calls_in_flight)),
+      calls_(ledger_->calls),
+      bytes_in_flight_(ledger_->bytes),
       in_flight_watch_(
           "calls in flight on the runtime of library '" + library_.name + "'",
           options.credit_bounded_threshold()) {}
@@ -118,7 +121,7 @@ void Runtime::stats(tether_stats* out) const {
   }
   add(delivery_->counters());
   stats.queue_depth += queues_.shared.size_approx();
-  uint64_t taken = cq_taken_->load(std::memory_order_relaxed);
+  uint64_t taken = ledger_->cq_taken.load(std::memory_order_relaxed);
   stats.cq_backlog = pushed_to_queues > taken ? pushed_to_queues - taken : 0;
   int64_t in_flight = calls_.in_flight();
   stats.in_flight = in_flight > 0 ? static_cast<uint64_t>(in_flight) : 0;

@@ -41,6 +41,12 @@ class DeliveryThread;
 class Lane;
 
 inline constexpr uint32_t kMaxLanes = 256;
+// Each call credit costs two request slots, allocated at open.
+inline constexpr uint32_t kMaxCallsInFlight = uint32_t{1} << 20;
+static_assert(uint64_t{kMaxCallsInFlight} * 2 +
+                      uint64_t{SlotPool::kReturnBatch} * (kMaxLanes + 1) <=
+                  ticket::kMaxSlots,
+              "every slot index fits in a ticket");
 
 struct RuntimeOptions {
   uint32_t lanes = 1;
@@ -92,11 +98,9 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   void stats(tether_stats* out) const;
   // REQUIRES: lane < lane_count().
   void lane_stats(uint32_t lane, tether_lane_stats* out) const;
-  // Completion queues of this runtime add what their consumers take here,
-  // so the backlog is pushes (counted by the pushing threads) minus takes.
-  const std::shared_ptr<std::atomic<uint64_t>>& cq_taken() const {
-    return cq_taken_;
-  }
+  // Shared with this runtime's completion queues: a completion waiting in
+  // one keeps its credits until the host takes it (core/call_credits.h).
+  const std::shared_ptr<CallLedger>& ledger() const { return ledger_; }
 
   ProducerPort* open_stream_port() { return ports_.open_stream_port(); }
   void close_stream_port(ProducerPort* port) { ports_.close_stream_port(port); }
@@ -198,17 +202,20 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   std::unique_ptr<DeliveryThread> delivery_;
 
   alignas(kCacheLine) std::atomic<bool> closed_{false};
-  CallCredits calls_;
+  // Held by shared_ptr for the completion queues; the runtime's own uses
+  // go through `calls_`/`bytes_in_flight_`, references into it.
+  const std::shared_ptr<CallLedger> ledger_;
+  CallCredits& calls_;
+  std::atomic<uint64_t>& bytes_in_flight_;
   GrowthWatch in_flight_watch_;
-  alignas(kCacheLine) std::atomic<uint64_t> bytes_in_flight_{0};
   alignas(kCacheLine) std::atomic<uint64_t> rejected_busy_{0};
   std::atomic<uint64_t> late_replies_{0};
   std::atomic<uint32_t> next_shared_wake_{0};
-  std::shared_ptr<std::atomic<uint64_t>> cq_taken_ =
-      std::make_shared<std::atomic<uint64_t>>(0);
 
   std::mutex shutdown_mutex_;
-  bool shut_down_ = false;  // GUARDED_BY(shutdown_mutex_)
+  // Written under shutdown_mutex_; read without it to answer a repeated
+  // shutdown at once.
+  std::atomic<bool> shut_down_{false};
 };
 
 }  // namespace tether

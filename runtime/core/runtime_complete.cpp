@@ -9,8 +9,13 @@
 #include "core/runtime.h"
 #include "lanes/lane.h"
 #include "log/log.h"
+#include "tether/buffer.h"
 
 namespace tether {
+
+static_assert(TETHER_BUF_MAX_SIZE <= UINT32_MAX,
+              "a queued completion carries its payload bytes in 32 bits");
+
 namespace {
 
 const char* outcome_message(tether_status status) {
@@ -244,7 +249,7 @@ std::size_t Runtime::complete(Slot* slot, uint64_t delivered_ns,
   *completion = tether_completion{};
   completion->struct_size = sizeof *completion;
   completion->user_data = slot->target.user_data;
-  completion->ticket = ticket::make(slot_word::generation(word), slot->index);
+  completion->ticket = slots_.ticket_of(slot_word::generation(word), *slot);
   completion->status = status;
   completion->lane = slot->ran_on_lane.load(std::memory_order_relaxed);
   // Cores' TSCs may differ by a few ticks: never a negative latency.
@@ -279,18 +284,25 @@ void Runtime::deliver(Slot* const* slots, std::size_t count,
   tether_callback_fn callbacks[kDeliverBatch];
   CompletionQueue* queues[kDeliverBatch];
   const uint64_t delivered_ns = now_ns();
-  uint64_t payload_bytes = 0;
+  uint64_t callback_bytes = 0;
+  int64_t callback_calls = 0;
   for (std::size_t i = 0; i < count; ++i) {
-    payload_bytes += complete(slots[i], delivered_ns, counters, &completions[i],
-                              &callbacks[i], &queues[i]);
+    const std::size_t payload_len =
+        complete(slots[i], delivered_ns, counters, &completions[i],
+                 &callbacks[i], &queues[i]);
+    if (callbacks[i] != nullptr) {
+      callback_bytes += payload_len;
+      ++callback_calls;
+    } else {
+      // Kept while the completion waits in its queue, given back when the
+      // host takes it (payloads are at most TETHER_BUF_MAX_SIZE: 32 bits).
+      completions[i].reserved0 = static_cast<uint32_t>(payload_len);
+    }
   }
-  // Let go first, and give the credits back (even if the library still
-  // holds the requests): a callback may submit the next call at a limit
-  // of one.
-  if (payload_bytes != 0) {
-    bytes_in_flight_.fetch_sub(payload_bytes, std::memory_order_relaxed);
-  }
-  calls_.return_some(count);
+  // Let go first, and give the callbacks' credits back (even if the library
+  // still holds the requests): a callback may submit the next call at a
+  // limit of one.
+  if (callback_calls != 0) ledger_->give_back(callback_calls, callback_bytes);
 
   for (std::size_t i = 0; i < count;) {
     if (callbacks[i] == nullptr) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <set>
 #include <thread>
@@ -433,6 +434,75 @@ TEST_F(CqTest, RuntimeShutdownPutsClosedCompletionsInTheQueue) {
   ASSERT_EQ(count, 1u);
   EXPECT_EQ(out.user_data, 3u);
   EXPECT_EQ(out.status, TETHER_E_CLOSED);
+  Free(out);
+}
+
+TEST_F(CqTest, ANeverPolledQueueMakesSubmitBusyAtTheCallLimit) {
+  tether_runtime_config config = Config(1);
+  config.max_calls_in_flight = 8;
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(config));
+  for (uint64_t tag = 0; tag < 8; ++tag) {
+    ASSERT_EQ(SubmitCq(Call(kNoop), tag), TETHER_OK);
+  }
+  // Every call has replied and waits in the queue, which nobody polls.
+  ASSERT_TRUE(WaitUntil([&] { return Stats(rt()).cq_backlog == 8; }));
+  EXPECT_EQ(Stats(rt()).in_flight, 8u);
+  EXPECT_EQ(SubmitCq(Call(kNoop), 8), TETHER_E_BUSY);
+  EXPECT_EQ(Stats(rt()).rejected_busy, 1u);
+  // Taking one completion gives its credit back.
+  Free(PollOne());
+  EXPECT_EQ(Stats(rt()).in_flight, 7u);
+  EXPECT_EQ(SubmitCq(Call(kNoop), 9), TETHER_OK);
+  for (int i = 0; i < 8; ++i) Free(PollOne());
+  EXPECT_EQ(Stats(rt()).in_flight, 0u);
+}
+
+TEST_F(CqTest, ANeverPolledQueueKeepsItsPayloadBytesInFlight) {
+  tether_runtime_config config = Config(1);
+  config.max_bytes_in_flight = 1000;
+  config.max_payload_bytes = 600;
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(config));
+  const std::string payload(600, 'p');
+  ASSERT_EQ(SubmitCq(Call(kNoop, payload), 0), TETHER_OK);
+  ASSERT_TRUE(WaitUntil([&] { return Stats(rt()).cq_backlog == 1; }));
+  EXPECT_EQ(Stats(rt()).bytes_in_flight, 600u);
+  EXPECT_EQ(SubmitCq(Call(kNoop, payload), 1), TETHER_E_BUSY);
+  Free(PollOne());
+  EXPECT_EQ(Stats(rt()).bytes_in_flight, 0u);
+  EXPECT_EQ(SubmitCq(Call(kNoop, payload), 2), TETHER_OK);
+  Free(PollOne());
+}
+
+TEST_F(CqTest, DestroyingAQueueGivesItsCompletionsCreditsBack) {
+  tether_runtime_config config = Config(1);
+  config.max_calls_in_flight = 4;
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(config));
+  for (uint64_t tag = 0; tag < 4; ++tag) {
+    ASSERT_EQ(SubmitCq(Call(kEcho, "abc"), tag), TETHER_OK);
+  }
+  ASSERT_TRUE(WaitUntil([&] { return Stats(rt()).cq_backlog == 4; }));
+  const uint64_t live = LiveBuffers();
+  cq_.reset();
+  EXPECT_EQ(Stats(rt()).in_flight, 0u);
+  EXPECT_EQ(Stats(rt()).cq_backlog, 0u);
+  EXPECT_EQ(LiveBuffers(), live - 4) << "the unpolled results are freed";
+}
+
+TEST_F(CqTest, PollWithTheLargestTimeoutWaitsForACompletion) {
+  ASSERT_NO_FATAL_FAILURE(OpenWithQueue(Config(1)));
+  // Submitted a while after the poll started: a poll whose deadline
+  // overflowed would have returned with nothing.
+  std::thread submitter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(SubmitCq(Call(kNoop), 5), TETHER_OK);
+  });
+  tether_completion out{};
+  size_t count = 0;
+  EXPECT_EQ(tether_cq_poll(cq_.get(), &out, sizeof out, 1, UINT64_MAX, &count),
+            TETHER_OK);
+  submitter.join();
+  ASSERT_EQ(count, 1u);
+  EXPECT_EQ(out.user_data, 5u);
   Free(out);
 }
 

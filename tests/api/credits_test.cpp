@@ -29,6 +29,7 @@ TEST_F(CreditsTest, SubmitOverCallCreditsIsBusyWithoutCallback) {
 TEST_F(CreditsTest, SubmitOverByteCreditsIsBusyWithoutCallback) {
   tether_runtime_config config = Config(1);
   config.max_bytes_in_flight = 1000;
+  config.max_payload_bytes = 1000;
   ASSERT_NO_FATAL_FAILURE(Open(config));
   Collector collector(3);
   std::string big(600, 'b');

@@ -4,6 +4,8 @@
 #include <poll.h>
 
 #include <cstring>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "buffers/buffer_allocator.h"
@@ -26,17 +28,21 @@ tether_completion completion_with_tag(uint64_t tag) {
 class CompletionQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(CompletionQueue::create(1, 2, taken_, 4096, &queue_),
+    ASSERT_EQ(CompletionQueue::create(1, 2, ledger_, 4096, &queue_),
               Status::kOk);
   }
   void TearDown() override { queue_->destroy(); }
-  void push(uint64_t tag) {
+  // A call as the runtime makes one: it takes a credit and its payload
+  // bytes, and its completion carries the bytes in reserved0.
+  void push(uint64_t tag, uint32_t payload_bytes = 0) {
     ASSERT_EQ(queue_->begin_calls(1), Status::kOk);
-    const tether_completion completion = completion_with_tag(tag);
+    ASSERT_NE(ledger_->calls.take(), 0);
+    ledger_->bytes.fetch_add(payload_bytes);
+    tether_completion completion = completion_with_tag(tag);
+    completion.reserved0 = payload_bytes;
     queue_->push(0, &completion, 1);
   }
-  std::shared_ptr<std::atomic<uint64_t>> taken_ =
-      std::make_shared<std::atomic<uint64_t>>(0);
+  std::shared_ptr<CallLedger> ledger_ = std::make_shared<CallLedger>(1 << 20);
   CompletionQueue* queue_ = nullptr;
 };
 
@@ -62,8 +68,70 @@ TEST_F(CompletionQueueTest, PollKeepsEachProducersOrder) {
   std::size_t count = 0;
   ASSERT_EQ(queue_->poll(out, sizeof out[0], 10, 0, &count), Status::kOk);
   ASSERT_EQ(count, 10u);
-  EXPECT_EQ(taken_->load(), 10u);  // what the runtime's backlog subtracts
+  EXPECT_EQ(ledger_->cq_taken.load(), 10u);  // what the backlog subtracts
   for (uint64_t tag = 0; tag < 10; ++tag) EXPECT_EQ(out[tag].user_data, tag);
+}
+
+TEST_F(CompletionQueueTest, AQueuedCompletionKeepsItsCreditsUntilTaken) {
+  push(1, 100);
+  push(2, 50);
+  EXPECT_EQ(ledger_->calls.in_flight(), 2);
+  EXPECT_EQ(ledger_->bytes.load(), 150u);
+  tether_completion out[1];
+  std::size_t count = 0;
+  ASSERT_EQ(queue_->poll(out, sizeof out[0], 1, 0, &count), Status::kOk);
+  ASSERT_EQ(count, 1u);
+  EXPECT_EQ(out[0].reserved0, 0u) << "the payload bytes are tether's own";
+  EXPECT_EQ(ledger_->calls.in_flight(), 1);
+  EXPECT_EQ(ledger_->bytes.load(), 50u);
+  ASSERT_EQ(queue_->poll(out, sizeof out[0], 1, 0, &count), Status::kOk);
+  EXPECT_EQ(ledger_->calls.in_flight(), 0);
+  EXPECT_EQ(ledger_->bytes.load(), 0u);
+}
+
+TEST_F(CompletionQueueTest, AHugeTimeoutWaitsInsteadOfReturningAtOnce) {
+  // Pushed from another thread a while later: a poll that gave up at once
+  // (an overflowed deadline) returns with nothing.
+  std::thread pusher([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    push(9);
+  });
+  tether_completion out[1];
+  std::size_t count = 0;
+  ASSERT_EQ(queue_->poll(out, sizeof out[0], 1, UINT64_MAX, &count),
+            Status::kOk);
+  pusher.join();
+  EXPECT_EQ(count, 1u);
+}
+
+TEST_F(CompletionQueueTest, TheBacklogIsNeverSeenBelowZero) {
+  // Pushers race a poller; the backlog is what the growth watch reads.
+  constexpr int kPerPusher = 20000;
+  std::atomic<bool> done{false};
+  std::atomic<int64_t> lowest{0};
+  std::thread poller([&] {
+    tether_completion out[64];
+    std::size_t count = 0;
+    while (!done.load()) {
+      queue_->poll(out, sizeof out[0], 64, 0, &count, false);
+      int64_t seen = queue_->backlog_count();
+      if (seen < lowest.load()) lowest.store(seen);
+    }
+  });
+  std::vector<std::thread> pushers;
+  for (uint32_t p = 0; p < 2; ++p) {
+    pushers.emplace_back([&, p] {
+      for (int i = 0; i < kPerPusher; ++i) {
+        ASSERT_EQ(queue_->begin_calls(1), Status::kOk);
+        const tether_completion completion = completion_with_tag(i);
+        queue_->push(p, &completion, 1);
+      }
+    });
+  }
+  for (auto& pusher : pushers) pusher.join();
+  done.store(true);
+  poller.join();
+  EXPECT_EQ(lowest.load(), 0);
 }
 
 TEST_F(CompletionQueueTest, SmallElementsGetOnlyTheirPrefix) {
@@ -150,8 +218,8 @@ TEST(CompletionQueueLifetimeTest, TheLastCallOfABatchFreesADestroyedQueue) {
   // Under ASan this fails as a leak if the references of a batch are not
   // all dropped, and as a use-after-free if one is dropped twice.
   CompletionQueue* queue = nullptr;
-  auto taken = std::make_shared<std::atomic<uint64_t>>(0);
-  ASSERT_EQ(CompletionQueue::create(1, 1, taken, 4096, &queue), Status::kOk);
+  auto ledger = std::make_shared<CallLedger>(64);
+  ASSERT_EQ(CompletionQueue::create(1, 1, ledger, 4096, &queue), Status::kOk);
   ASSERT_EQ(queue->begin_calls(3), Status::kOk);
   queue->destroy();  // the calls still hold it
   uint64_t before = 0;
@@ -162,14 +230,14 @@ TEST(CompletionQueueLifetimeTest, TheLastCallOfABatchFreesADestroyedQueue) {
   uint64_t after = 0;
   buffers::live_totals(&after, nullptr);
   EXPECT_EQ(after, before) << "a destroyed queue frees what is pushed to it";
-  EXPECT_EQ(taken->load(), 2u);
+  EXPECT_EQ(ledger->cq_taken.load(), 2u);
   queue->abandon_calls(1);  // the last reference: frees the queue
 }
 
 TEST(CompletionQueueLifetimeTest, DestroyFreesQueuedResults) {
   CompletionQueue* queue = nullptr;
-  auto taken = std::make_shared<std::atomic<uint64_t>>(0);
-  ASSERT_EQ(CompletionQueue::create(1, 1, taken, 4096, &queue), Status::kOk);
+  auto ledger = std::make_shared<CallLedger>(64);
+  ASSERT_EQ(CompletionQueue::create(1, 1, ledger, 4096, &queue), Status::kOk);
   uint64_t before = 0;
   buffers::live_totals(&before, nullptr);
   ASSERT_EQ(queue->begin_calls(1), Status::kOk);
@@ -180,7 +248,7 @@ TEST(CompletionQueueLifetimeTest, DestroyFreesQueuedResults) {
   uint64_t after = 0;
   buffers::live_totals(&after, nullptr);
   EXPECT_EQ(after, before);
-  EXPECT_EQ(taken->load(), 1u);  // freed unpolled: no longer a backlog
+  EXPECT_EQ(ledger->cq_taken.load(), 1u);  // freed unpolled: no longer a backlog
 }
 
 }  // namespace
