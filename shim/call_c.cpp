@@ -19,8 +19,9 @@ tether_status submit_checked(const char* function, tether_runtime* runtime,
     return tether::shim::reject(function, TETHER_E_INVALID_ARG,
                                 "runtime is NULL");
   }
-  if (const char* why = tether::shim::bad_call(call)) {
-    return tether::shim::reject(function, TETHER_E_INVALID_ARG, why);
+  tether_status bad = TETHER_OK;
+  if (const char* why = tether::shim::bad_call(call, &bad)) {
+    return tether::shim::reject(function, bad, why);
   }
   return tether::shim::guarded(function, [&] {
     return runtime->runtime->submit(nullptr, *call, target, ticket_out);
@@ -33,6 +34,7 @@ tether_status submit_batch_checked(
     const uint64_t* user_data, uint64_t* tickets_out, size_t* submitted_out) {
   if (submitted_out != nullptr) *submitted_out = 0;
   const char* why = nullptr;
+  tether_status bad = TETHER_E_INVALID_ARG;
   if (runtime == nullptr)
     why = "runtime is NULL";
   else if (submitted_out == nullptr)
@@ -44,10 +46,8 @@ tether_status submit_batch_checked(
   else if (user_data == nullptr)
     why = "user_data (or tags) is NULL";
   else
-    why = tether::shim::bad_call(calls);
-  if (why != nullptr) {
-    return tether::shim::reject(function, TETHER_E_INVALID_ARG, why);
-  }
+    why = tether::shim::bad_call(calls, &bad);
+  if (why != nullptr) return tether::shim::reject(function, bad, why);
   return tether::shim::guarded(function, [&] {
     return runtime->runtime->submit_batch(
         calls, count, callback, cq != nullptr ? cq->queue : nullptr, user_data,

@@ -13,7 +13,7 @@ namespace {
 
 using tether::Status;
 
-constexpr uint32_t kMaxCalls = uint32_t{1} << 24;
+constexpr uint32_t kMaxCalls = tether::kMaxCallsInFlight;
 
 void set_error(char** error_out, const std::string& message) {
   if (error_out != nullptr) {
@@ -55,6 +55,16 @@ Status read_config(const tether_runtime_config* config,
   }
   if (config->max_payload_bytes > TETHER_BUF_MAX_SIZE) {
     *why = "max_payload_bytes is over TETHER_BUF_MAX_SIZE";
+    return Status::kInvalidArg;
+  }
+  if (config->max_bytes_in_flight < config->max_payload_bytes) {
+    // Such a payload would be refused as busy for ever: the byte credit
+    // could never hold it, however idle the runtime.
+    *why = "max_bytes_in_flight (" +
+           std::to_string(config->max_bytes_in_flight) +
+           ") is below max_payload_bytes (" +
+           std::to_string(config->max_payload_bytes) +
+           "): a payload of the largest allowed size could never be accepted";
     return Status::kInvalidArg;
   }
   options->lanes = config->lanes;

@@ -21,8 +21,9 @@ TETHER_API tether_status tether_runtime_stats(const tether_runtime* runtime,
         "tether_runtime_stats", TETHER_E_INVALID_ARG,
         runtime == nullptr ? "runtime is NULL" : "stats is NULL");
   }
-  if (stats->struct_size <
-      offsetof(tether_stats, submitted) + sizeof(uint64_t)) {
+  // Version 1 is the whole struct (tether/types.h: a smaller one is an
+  // error, a larger one gets what this tether knows).
+  if (stats->struct_size < sizeof(tether_stats)) {
     return tether::shim::reject("tether_runtime_stats", TETHER_E_INVALID_ARG,
                                 "stats->struct_size is too small: call "
                                 "tether_stats_init()");
@@ -50,7 +51,7 @@ TETHER_API tether_status tether_runtime_lane_stats(
     why = "runtime is NULL";
   else if (stats == nullptr)
     why = "stats is NULL";
-  else if (stats->struct_size < offsetof(tether_lane_stats, queue_depth))
+  else if (stats->struct_size < sizeof(tether_lane_stats))
     why = "stats->struct_size is too small: call tether_lane_stats_init()";
   else if (lane >= runtime->runtime->lane_count())
     why = "no such lane";

@@ -32,8 +32,9 @@ static tether_status stream_submit(const char* function, tether_stream* stream,
     return tether::shim::reject(function, TETHER_E_INVALID_ARG,
                                 "stream is NULL");
   }
-  if (const char* why = tether::shim::bad_call(call)) {
-    return tether::shim::reject(function, TETHER_E_INVALID_ARG, why);
+  tether_status bad = TETHER_OK;
+  if (const char* why = tether::shim::bad_call(call, &bad)) {
+    return tether::shim::reject(function, bad, why);
   }
   return tether::shim::guarded(function, [&] {
     return stream->runtime->submit(stream->port, *call, target, ticket_out);

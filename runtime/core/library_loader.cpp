@@ -25,6 +25,13 @@ Status load_linked_library(const tether_library* table, LoadedLibrary* out,
              std::to_string(table->struct_size) + ") is smaller than version 1";
     return Status::kInvalidArg;
   }
+  if (table->struct_size > sizeof(tether_library)) {
+    *error = "the library table's struct_size (" +
+             std::to_string(table->struct_size) +
+             ") is newer than this tether knows (" +
+             std::to_string(sizeof(tether_library)) + ")";
+    return Status::kVersion;
+  }
   if (table->abi_version > TETHER_LIBRARY_ABI_VERSION) {
     *error = "the library was built for ABI version " +
              std::to_string(table->abi_version) + "; this tether knows " +

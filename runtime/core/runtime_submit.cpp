@@ -186,7 +186,7 @@ Status Runtime::publish(ProducerPort& port, Slot* const* slots,
     Slot* slot = slots[i];
     const uint32_t generation =
         slot_word::generation(slot->word.load(std::memory_order_relaxed));
-    tickets[i] = ticket::make(generation, slot->index);
+    tickets[i] = slots_.ticket_of(generation, *slot);
     deadlines[i] = slot->deadline_ns;
     any_deadline |= deadlines[i] != 0;
     slot->word.store(slot_word::make(generation, 0, 0),
@@ -298,6 +298,34 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
   if (forked()) return Status::kForked;
   const std::size_t stride = calls->struct_size;
   const auto* base = reinterpret_cast<const unsigned char*>(calls);
+  auto call_at = [&](std::size_t i) -> const tether_call& {
+    return *reinterpret_cast<const tether_call*>(base + i * stride);
+  };
+  // Every call is checked before any is accepted, so a malformed one fails
+  // the batch with nothing accepted; only credits (BUSY) and memory can
+  // stop a batch part-way.
+  for (std::size_t i = 0; i < count; ++i) {
+    const tether_call& call = call_at(i);
+    if (call.struct_size != stride) {
+      TETHER_LOG_WARNING(
+          "submit_batch: call %zu has struct_size %zu, not %zu; nothing "
+          "accepted",
+          i, call.struct_size, stride);
+      return Status::kInvalidArg;
+    }
+    std::size_t bytes = 0;
+    Status valid = validate(call, &bytes);
+    if (valid != Status::kOk) {
+      TETHER_LOG_WARNING("submit_batch: call %zu is refused; nothing accepted",
+                         i);
+      return valid;
+    }
+  }
+  if (cq != nullptr && cq->runtime_id() != id_) {
+    TETHER_LOG_WARNING(
+        "submit_batch: the completion queue belongs to another runtime");
+    return Status::kInvalidArg;
+  }
   // One port, one clock reading and one completion queue reference count
   // update for the whole batch; consecutive calls for the same queue are
   // enqueued together, and each touched lane is woken once at the end: the
@@ -324,17 +352,9 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
   };
   Status status = Status::kOk;
   for (std::size_t i = 0; i < count; ++i) {
-    const auto& call = *reinterpret_cast<const tether_call*>(base + i * stride);
-    if (call.struct_size != stride) {
-      TETHER_LOG_WARNING("submit_batch: call %zu has struct_size %zu, not %zu",
-                         i, call.struct_size, stride);
-      status = Status::kInvalidArg;
-      break;
-    }
+    const tether_call& call = call_at(i);
     const CompletionTarget target{callback, cq, user_data[i]};
-    std::size_t bytes = 0;
-    status = check(call, target, &bytes);
-    if (status != Status::kOk) break;
+    const std::size_t bytes = call.payload_len;  // validated above
     if (cq != nullptr && cq_calls_held == 0) {
       status = cq->begin_calls(count - i);
       if (status != Status::kOk) break;

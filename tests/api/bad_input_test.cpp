@@ -367,7 +367,7 @@ TEST_F(BadInputTest, OpenWithUnknownDeliveryIsInvalidArg) {
 
 TEST_F(BadInputTest, OpenWithCallCreditsOverMaximumIsInvalidArg) {
   tether_runtime_config config = Config(1);
-  config.max_calls_in_flight = (1u << 24) + 1;
+  config.max_calls_in_flight = (1u << 20) + 1;
   EXPECT_REJECTED(OpenWith(TestLibrary(), config), TETHER_E_INVALID_ARG);
 }
 
@@ -375,6 +375,30 @@ TEST_F(BadInputTest, OpenWithMaxPayloadOverBufferMaximumIsInvalidArg) {
   tether_runtime_config config = Config(1);
   config.max_payload_bytes = TETHER_BUF_MAX_SIZE + 1;
   EXPECT_REJECTED(OpenWith(TestLibrary(), config), TETHER_E_INVALID_ARG);
+}
+
+TEST_F(BadInputTest, OpenWithAByteCreditBelowTheLargestPayloadIsInvalidArg) {
+  // Otherwise a payload under max_payload_bytes but over the byte credit
+  // would be busy for ever, on an idle runtime.
+  tether_runtime_config config = Config(1);
+  config.max_bytes_in_flight = 1000;
+  config.max_payload_bytes = 1001;
+  tether_runtime* runtime = nullptr;
+  char* error = nullptr;
+  EXPECT_REJECTED(tether_runtime_open(TestLibrary(), &config, &runtime, &error),
+                  TETHER_E_INVALID_ARG);
+  EXPECT_EQ(runtime, nullptr);
+  ASSERT_NE(error, nullptr);
+  EXPECT_NE(std::string(error).find("max_bytes_in_flight"), std::string::npos)
+      << error;
+  tether_buf_free(error);
+}
+
+TEST_F(BadInputTest, OpenWithAByteCreditEqualToTheLargestPayloadWorks) {
+  tether_runtime_config config = Config(1);
+  config.max_bytes_in_flight = 1000;
+  config.max_payload_bytes = 1000;
+  EXPECT_EQ(OpenWith(TestLibrary(), config), TETHER_OK);
 }
 
 TEST_F(BadInputTest, OpenWithTooSmallConfigStructIsInvalidArg) {

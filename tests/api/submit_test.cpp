@@ -245,6 +245,43 @@ TEST_F(SubmitTest, KeyedBatchKeepsEachCallsTicketAndLane) {
   EXPECT_EQ(collector.duplicates(), 0u);
 }
 
+TEST_F(SubmitTest, BatchWithAMalformedCallAcceptsNone) {
+  ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
+  Collector collector(5);
+  tether_call calls[4] = {Call(kNoop), Call(kNoop), Call(kEcho), Call(kNoop)};
+  calls[2].payload = nullptr;
+  calls[2].payload_len = 10;  // malformed: NULL payload with a length
+  uint64_t user_data[4];
+  for (size_t i = 0; i < 4; ++i) user_data[i] = collector.user_data(i);
+  size_t submitted = 9;
+  EXPECT_EQ(tether_submit_batch(rt(), calls, 4, &Collector::Callback, user_data,
+                                nullptr, &submitted),
+            TETHER_E_INVALID_ARG);
+  EXPECT_EQ(submitted, 0u);
+  EXPECT_EQ(Stats(rt()).submitted, 0u);
+  // A later call's completion comes after any the batch could have caused.
+  ASSERT_EQ(Submit(collector, 4, Call(kNoop)), TETHER_OK);
+  ASSERT_TRUE(collector.WaitForTotal(1));
+  EXPECT_EQ(collector.total(), 1u);
+  EXPECT_EQ(collector.count(4), 1u);
+}
+
+TEST_F(SubmitTest, BatchWithAnOversizePayloadAcceptsNone) {
+  tether_runtime_config config = Config(1);
+  config.max_payload_bytes = 8;
+  ASSERT_NO_FATAL_FAILURE(Open(config));
+  Collector collector(2);
+  const std::string big(9, 'x');
+  tether_call calls[2] = {Call(kNoop), Call(kEcho, big)};
+  uint64_t user_data[2] = {collector.user_data(0), collector.user_data(1)};
+  size_t submitted = 9;
+  EXPECT_EQ(tether_submit_batch(rt(), calls, 2, &Collector::Callback, user_data,
+                                nullptr, &submitted),
+            TETHER_E_TOO_LARGE);
+  EXPECT_EQ(submitted, 0u);
+  EXPECT_EQ(Stats(rt()).submitted, 0u);
+}
+
 TEST_F(SubmitTest, BatchOverCreditsAcceptsAPrefixAndReportsIt) {
   tether_runtime_config config = Config(1);
   config.max_calls_in_flight = 3;

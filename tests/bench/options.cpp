@@ -129,7 +129,7 @@ std::optional<Options> parse_options(int argc, char** argv, int* exit_code) {
       ++i;
       continue;
     } else if (arg == "--in-flight-calls" &&
-               parse_count(value, 100, 1 << 24, &number)) {
+               parse_count(value, 100, 1 << 20, &number)) {
       options.in_flight_calls = number;
       in_flight_calls_given = true;
       ++i;
