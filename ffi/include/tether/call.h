@@ -5,12 +5,27 @@
  * A submit that returns an error accepted nothing: no callback will run and
  * a moved payload still belongs to the caller.
  *
- * Ordering: calls with the same key submitted through one tether_stream run
- * in submission order. Otherwise no order is promised.
+ * In flight: a call is in flight from the submit that accepted it until the
+ * host has its completion: just before its callback is called, or when
+ * tether_cq_poll() or tether_cq_take() hands it over (or tether_cq_destroy()
+ * frees it unpolled). The runtime's credits (tether_runtime_config
+ * max_calls_in_flight and max_bytes_in_flight) count exactly the calls in
+ * flight and their payload bytes, and come back at that moment, whatever
+ * the library still holds. So a completion waiting in a queue nobody polls
+ * keeps its credits, and such a host meets TETHER_E_BUSY at the limit.
  *
- * Tickets name a call for tether_cancel(): slot index and generation packed
- * in 64 bits, never 0. Hosts whose numbers are doubles (JavaScript, LuaJIT)
- * must carry them as BigInt or 64-bit cdata. */
+ * Ordering: calls with the same key (not TETHER_KEY_ANY) submitted through
+ * one tether_stream run in submission order. Calls with TETHER_KEY_ANY are
+ * taken by whichever lane is free, in no promised order, even through a
+ * stream. Otherwise no order is promised.
+ *
+ * Tickets name one call of one runtime for tether_cancel(): 64 bits, never
+ * 0, opaque. A ticket of another runtime names no call here
+ * (TETHER_E_STALE_TICKET), unless 65535 other runtimes were opened between
+ * the two (the runtime's part of a ticket then repeats). A finished call's
+ * ticket stays stale until its request slot has been reused 2^24 times.
+ * Hosts whose numbers are doubles (JavaScript, LuaJIT) must carry them as
+ * BigInt or 64-bit cdata. */
 #ifndef TETHER_CALL_H
 #define TETHER_CALL_H
 
@@ -93,10 +108,10 @@ struct tether_completion {
  *   be NULL.
  * Errors: TETHER_E_INVALID_ARG (NULL runtime, call or callback; struct_size
  *   too small; NULL payload with a length; a moved payload that is not a
- *   live tether buffer); TETHER_E_TOO_LARGE (payload over
- *   max_payload_bytes); TETHER_E_BUSY (over the calls or bytes in flight
- *   credits: nothing is queued, retry later); TETHER_E_CLOSED (shut down);
- *   TETHER_E_FORKED.
+ *   live tether buffer); TETHER_E_VERSION (struct_size larger than this
+ *   tether knows); TETHER_E_TOO_LARGE (payload over max_payload_bytes);
+ *   TETHER_E_BUSY (over the calls or bytes in flight credits: nothing is
+ *   queued, retry later); TETHER_E_CLOSED (shut down); TETHER_E_FORKED.
  * Thread safety: any thread. The callback runs on a lane or the delivery
  *   thread (see tether_runtime_config.deliver), never inside submit.
  * Blocks: no, never. */
@@ -119,12 +134,18 @@ TETHER_API tether_status tether_submit_cq(tether_runtime* runtime,
                                           tether_cq* cq, uint64_t tag,
                                           uint64_t* ticket_out);
 
-/* Submits `count` calls, stored contiguously with stride calls->struct_size,
- * each completing through `callback` with user_data[i]. Calls are accepted
- * in order; on TETHER_E_BUSY the first *submitted_out were accepted and the
- * rest were not (their moved payloads stay the caller's). tickets_out (may
- * be NULL) receives one ticket per accepted call.
- * Errors: as tether_submit(); user_data and submitted_out must not be NULL.
+/* Submits `count` calls, stored contiguously with stride calls[0].struct_size
+ * (every call's struct_size must be that same value, within the limits of
+ * tether/types.h), each completing through `callback` with user_data[i].
+ * Every call is checked before any is accepted: a malformed one
+ * (TETHER_E_INVALID_ARG, TETHER_E_VERSION, TETHER_E_TOO_LARGE) fails the
+ * whole batch with *submitted_out 0. Then calls are accepted in order until
+ * one is refused for want of credits or memory. Whatever the status, the
+ * first *submitted_out calls were accepted and will complete, and the rest
+ * were not (their moved payloads stay the caller's); TETHER_OK means all
+ * were. tickets_out (may be NULL) receives one ticket per accepted call.
+ * Errors: as tether_submit(), for the first call refused; user_data and
+ *   submitted_out must not be NULL.
  * Thread safety: any thread. Blocks: no. */
 TETHER_API tether_status tether_submit_batch(
     tether_runtime* runtime, const tether_call* calls, size_t count,
@@ -147,10 +168,10 @@ TETHER_API tether_status tether_submit_batch_cq(tether_runtime* runtime,
  * inside tether_cancel. The library sees the call as cancelled and may stop
  * early; its later reply is discarded.
  * Errors: TETHER_E_INVALID_ARG (NULL runtime); TETHER_E_STALE_TICKET (no
- *   such call: never issued, 0, or its completion already handed over and
- *   its request released, even if its callback has not run yet or it still
- *   waits in its queue); TETHER_E_ALREADY_COMPLETED (its outcome was
- *   already decided, and its request not yet released);
+ *   such call: never issued, 0, another runtime's, or its completion already
+ *   handed over and its request released, even if its callback has not run
+ *   yet or it still waits in its queue); TETHER_E_ALREADY_COMPLETED (its
+ *   outcome was already decided, and its request not yet released);
  *   TETHER_E_CLOSED; TETHER_E_FORKED.
  * Thread safety: any thread. Blocks: no. */
 TETHER_API tether_status tether_cancel(tether_runtime* runtime,

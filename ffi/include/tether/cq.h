@@ -8,8 +8,17 @@
  *   2. call tether_cq_poll() until it returns fewer than `max` completions.
  * Stopping earlier may leave completions that no further wake-up announces.
  *
+ * A new queue's fd starts armed: the first completion pushed writes it.
+ *
  * A completion queue never drops a completion: bounds are enforced at submit
- * (TETHER_E_BUSY). It is independent of any runtime's lifetime. */
+ * (TETHER_E_BUSY). A completion waiting here keeps its call's credits (one
+ * of max_calls_in_flight and its payload's bytes) until tether_cq_poll() or
+ * tether_cq_take() hands it to the host, so a host that stops polling gets
+ * TETHER_E_BUSY from submit once the runtime's credits are used up, and the
+ * queue holds at most max_calls_in_flight completions. (Only if memory runs
+ * out while a completion is queued is it lost: logged at ERROR, its buffers
+ * freed and its credits given back.) It is independent of any runtime's
+ * lifetime. */
 #ifndef TETHER_CQ_H
 #define TETHER_CQ_H
 
@@ -42,8 +51,11 @@ TETHER_API tether_status tether_cq_reset_fd(tether_cq* cq);
  * `elem_size` bytes each. Each element gets min(elem_size,
  * sizeof(tether_completion)) bytes and its struct_size says how many; so a
  * caller compiled against an older, smaller tether_completion keeps working.
- * When none is ready it waits up to timeout_ns (0: returns at once).
- * Ownership: each element's result and error become the caller's.
+ * When none is ready it waits up to timeout_ns (0: returns at once;
+ * UINT64_MAX, or any value too large to add to the clock, waits until a
+ * completion arrives or the queue is finished).
+ * Ownership: each element's result and error become the caller's; the
+ *   calls taken give their credits back to their runtime.
  * Errors: TETHER_E_INVALID_ARG (NULL cq, out or count_out; max 0; elem_size
  *   below TETHER_COMPLETION_MIN_SIZE); TETHER_E_BUSY (another thread is
  *   polling this queue); TETHER_E_CLOSED when the queue is shut down, empty,
@@ -79,8 +91,11 @@ TETHER_API tether_status tether_cq_shutdown(tether_cq* cq);
 /* Shuts the queue down and frees it. Completions still queued, and those of
  * calls still in flight when they arrive, are freed by tether. NULL is
  * accepted. Safe from a finalizer.
- * Ownership: takes `cq`. Thread safety: any thread, once per queue, not
- *   concurrently with a poll of it. Blocks: no. */
+ * Their calls' credits go back to their runtime.
+ * Ownership: takes `cq`. Thread safety: any thread, once per queue, and not
+ *   concurrently with any other call naming this queue (a poll, take, fd
+ *   reset, or a tether_submit_cq* or tether_stream_submit_cq to it): those
+ *   read the queue's handle, which this frees. Blocks: no. */
 TETHER_API void tether_cq_destroy(TETHER_OWN tether_cq* cq);
 
 #ifdef __cplusplus

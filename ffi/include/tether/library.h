@@ -21,6 +21,7 @@
 #define TETHER_LIBRARY_H
 
 #include "tether/handle.h"
+#include "tether/status.h"
 #include "tether/types.h"
 
 #ifdef __cplusplus
@@ -54,9 +55,12 @@ struct tether_host_api {
 
   /* Completes the request with TETHER_OK and `result` (a tether buffer from
    * buf_alloc, or NULL when result_len is 0).
-   * Ownership: takes `result`, whatever the status.
+   * Ownership: takes `result` when it is a live tether buffer, whatever the
+   *   status (a failed reply frees it). A pointer tether did not allocate
+   *   is never read or freed, whatever the status: it stays the library's.
    * Errors: TETHER_E_ALREADY_COMPLETED (the call had ended; result freed);
-   *   TETHER_E_STALE_TICKET (no request ever had this id; result freed);
+   *   TETHER_E_STALE_TICKET (no request of this runtime ever had this id,
+   *   such as an id another runtime issued; result freed);
    *   TETHER_E_WRONG_THREAD (not on the lane running the request; result
    *   freed); TETHER_E_INVALID_ARG (result not a live tether buffer, or NULL
    *   with a length: the call completes with TETHER_E_LIBRARY instead).
@@ -71,8 +75,12 @@ struct tether_host_api {
   tether_status (*reply_error)(uint64_t request, int32_t code,
                                const char* message);
 
-  /* tether_buf_alloc / tether_buf_free, reached without linking tether.
-   * Thread safety: any thread. */
+  /* tether_buf_alloc / tether_buf_free, reached without linking tether,
+   * with their ownership and errors (tether/buffer.h): buf_alloc returns
+   * NULL (logged) over TETHER_BUF_MAX_SIZE or out of memory; buf_free
+   * returns TETHER_E_FOREIGN_BUFFER, TETHER_E_DOUBLE_FREE or
+   * TETHER_E_BUFFER_CORRUPT as tether_buf_free does.
+   * Thread safety: any thread. Blocks: no. */
   void* (*buf_alloc)(size_t size);
   tether_status (*buf_free)(void* data);
 
@@ -82,10 +90,14 @@ struct tether_host_api {
    * Thread safety: lane only. Blocks: no. */
   int32_t (*is_cancelled)(uint64_t request);
 
-  /* Runs fn(arg, TETHER_OK) on `lane`'s event loop soon. If the lane stops
-   * first, fn(arg, TETHER_E_CLOSED) runs on the lane as it stops, so arg can
-   * be freed. Errors: TETHER_E_INVALID_ARG (NULL lane or fn);
-   *   TETHER_E_CLOSED (the lane has stopped: fn will not run).
+  /* Runs fn(arg, TETHER_OK) on `lane`'s event loop soon. A lane keeps
+   * running posted work while a shutdown drains, so work posted then
+   * usually runs with TETHER_OK; work still queued when the lane stops
+   * (after its last request, before lane_stop) runs once with
+   * TETHER_E_CLOSED on the lane, so arg can be freed. Exactly one of the
+   * two happens for every post that returned TETHER_OK.
+   * Errors: TETHER_E_INVALID_ARG (NULL lane or fn); TETHER_E_CLOSED (the
+   *   lane has stopped: fn will not run).
    * Thread safety: any thread (a library's own threads may post back to
    *   their lane). Blocks: no. */
   tether_status (*post)(tether_lane* lane, tether_lane_fn fn, void* arg);
@@ -134,7 +146,9 @@ struct tether_host_api {
   tether_status (*handle_get)(uint64_t handle, void** object_out);
 
   /* tether_handle_retain and tether_handle_release, reached without linking
-   * tether. */
+   * tether, with their errors (tether/handle.h).
+   * Thread safety: any thread. Blocks: retain no; release only as long as
+   *   the destroy function of a handle whose last reference it drops. */
   tether_status (*handle_retain)(uint64_t handle);
   tether_status (*handle_release)(uint64_t handle);
   /* END OF VERSION 1 */

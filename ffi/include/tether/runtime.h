@@ -37,22 +37,30 @@ extern "C" {
 
 struct tether_runtime_config {
   size_t struct_size;
-  /* Number of lanes (threads running the library). Default 1, max 256. */
+  /* Number of lanes (threads running the library), 1 to 256. Default 1. */
   uint32_t lanes;
   /* Pin lane N to CPU N % ncpu. Default 0 (off). */
   int32_t pin_lanes;
   /* TETHER_DELIVER_ON_LANE (default) or TETHER_DELIVER_ON_THREAD. */
   int32_t deliver;
-  /* Credits: at most this many calls in flight (submitted, not yet
-   * delivered). A call's credits come back when its completion is handed
-   * over for delivery, even if its library still holds the request (a
-   * cancelled call it never replied to); completions are handed over in
-   * groups of up to 32, whose credits come back just before their callbacks
-   * run. Default 16384, max 2^24. */
+  /* Credits: at most this many calls in flight ("in flight" as tether/call.h
+   * defines it: until the host has the completion). A callback's credit
+   * comes back just before the callback runs (callbacks are called in
+   * groups of up to 32, whose credits come back together), even if the
+   * library still holds the request (a cancelled call it never replied
+   * to); a completion queue's credit comes back when the host takes the
+   * completion from the queue, or the queue is destroyed. 1 to 2^20
+   * (1048576); default 16384. Each credit costs two request slots, 512
+   * bytes in all, allocated and touched at open: the maximum takes 512 MiB
+   * and a noticeable time to open. */
   uint32_t max_calls_in_flight;
-  /* Credits: at most this many payload bytes in flight. Default 256 MiB. */
+  /* Credits: at most this many payload bytes in flight; they come back with
+   * the call credit. At least max_payload_bytes (else open fails with
+   * TETHER_E_INVALID_ARG naming both fields: a largest payload could never
+   * be accepted). Default 256 MiB. */
   uint64_t max_bytes_in_flight;
-  /* Largest single payload. Default 64 MiB, at most TETHER_BUF_MAX_SIZE. */
+  /* Largest single payload, 0 (only empty payloads) to TETHER_BUF_MAX_SIZE.
+   * Default 64 MiB. */
   uint64_t max_payload_bytes;
   /* How long an idle lane spins before it parks, in nanoseconds.
    * Default 20000 (20 us); 0 parks at once. */
@@ -98,9 +106,11 @@ TETHER_API void tether_runtime_config_init(tether_runtime_config* config);
  *   success) is a NUL-terminated tether buffer saying why the open failed,
  *   free it with tether_buf_free().
  * Errors: TETHER_E_INVALID_ARG (NULL library or runtime_out, a config value
- *   out of range, a library table missing a function); TETHER_E_VERSION (the
- *   library or config struct is newer than this tether); TETHER_E_LOAD (a
- *   lane_start failed); TETHER_E_NO_MEMORY.
+ *   out of range, a library table missing a function, a struct below its
+ *   version 1 size); TETHER_E_VERSION (the library table's struct_size or
+ *   abi_version, or the config's struct_size, is newer than this tether:
+ *   see tether/types.h); TETHER_E_LOAD (a lane_start failed);
+ *   TETHER_E_NO_MEMORY.
  * Thread safety: any thread. Blocks: yes, until every lane has started. */
 TETHER_API tether_status tether_runtime_open(
     const tether_library* library, const tether_runtime_config* config,
@@ -123,8 +133,10 @@ TETHER_API tether_status tether_runtime_open_path(
  * does so at once. Then runs the library's lane_stop on every lane and
  * joins tether's threads. When it returns, every call has completed exactly
  * once and no callback of this runtime will ever run again; completions
- * meant for completion queues are in those queues. Idempotent: a second call
- * (or a concurrent one) waits for the first and returns TETHER_OK.
+ * meant for completion queues are in those queues. Idempotent: a concurrent
+ * call waits for the first and returns TETHER_OK; a call after one has
+ * returned returns TETHER_OK at once, from any thread (this check comes
+ * before the one for TETHER_E_WOULD_DEADLOCK).
  * Afterwards the handle stays valid; submit, cancel and stream calls on it
  * return TETHER_E_CLOSED.
  * Errors: TETHER_E_INVALID_ARG (NULL runtime, unknown mode);
@@ -139,14 +151,18 @@ TETHER_API tether_status tether_runtime_shutdown(tether_runtime* runtime,
                                                  uint64_t timeout_ns);
 
 /* Shuts down (CANCEL mode) if needed, then frees the handle. NULL is
- * accepted. Safe from a garbage collector's finalizer thread. Streams still
- * open keep the runtime's memory until they are destroyed; completion queues
- * are independent of it.
+ * accepted. Safe from a garbage collector's finalizer thread, including
+ * after an earlier tether_runtime_shutdown(). Streams still open keep the
+ * runtime's memory until they are destroyed; completion queues are
+ * independent of it.
  * Ownership: takes `runtime`, unless the status is TETHER_E_WOULD_DEADLOCK.
- * Errors: TETHER_E_WOULD_DEADLOCK as for shutdown (nothing is freed);
- *   TETHER_E_FORKED in a forked child (the handle is abandoned: its threads
- *   and locks belong to the parent).
- * Thread safety: any thread, once per handle. Blocks: as shutdown. */
+ * Errors: TETHER_E_WOULD_DEADLOCK as for shutdown, only when the runtime was
+ *   not shut down yet (nothing is freed); TETHER_E_FORKED in a forked child
+ *   (the handle is abandoned: its threads and locks belong to the parent).
+ * Thread safety: any thread, once per handle, and not concurrently with any
+ *   other call naming this runtime (a submit, cancel, stats or leak report
+ *   racing it would read freed memory); the caller must know that every
+ *   such call has returned and none will start. Blocks: as shutdown. */
 TETHER_API tether_status
 tether_runtime_destroy(TETHER_OWN tether_runtime* runtime);
 

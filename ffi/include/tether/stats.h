@@ -18,7 +18,9 @@ struct tether_stats {
   uint64_t completed_cancelled; /* ... TETHER_E_CANCELLED */
   uint64_t completed_deadline;  /* ... TETHER_E_DEADLINE */
   uint64_t completed_closed;    /* ... TETHER_E_CLOSED */
-  uint64_t in_flight;           /* accepted, slot not yet released */
+  uint64_t in_flight;           /* calls in flight (tether/call.h): accepted,
+                                   completion not yet handed to the host;
+                                   includes those counted in cq_backlog */
   uint64_t bytes_in_flight;     /* payload bytes of those calls */
   uint64_t late_replies;        /* replies after the call had ended */
   uint64_t callback_exceptions; /* exceptions thrown by host callbacks */

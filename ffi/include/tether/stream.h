@@ -1,5 +1,6 @@
 /* tether/stream.h — streams: an explicit producer whose calls with one key
- * run in submission order. One stream belongs to one thread at a time (a Go
+ * run in submission order. TETHER_KEY_ANY is no key: such calls go to
+ * whichever lane is free and keep no order, through a stream or not. One stream belongs to one thread at a time (a Go
  * goroutine's worth of work, a Python task); use one per ordered sequence. */
 #ifndef TETHER_STREAM_H
 #define TETHER_STREAM_H
@@ -21,8 +22,9 @@ extern "C" {
 TETHER_API tether_status tether_stream_open(
     tether_runtime* runtime, TETHER_OWN tether_stream** stream_out);
 
-/* As tether_submit(), through the stream: calls with the same key run in
- * the order they were submitted through this stream.
+/* As tether_submit(), through the stream: calls with the same key (other
+ * than TETHER_KEY_ANY) run in the order they were submitted through this
+ * stream.
  * Thread safety: one thread at a time per stream. Blocks: no. */
 TETHER_API tether_status tether_stream_submit(tether_stream* stream,
                                               const tether_call* call,

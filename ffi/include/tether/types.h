@@ -18,7 +18,26 @@
  *
  * Errors are values: every fallible function returns a tether_status. A call
  * that returns an error changes no state and never invokes its callback.
- * There is no "last error" anywhere. */
+ * There is no "last error" anywhere.
+ *
+ * Versioned structs: each public struct starts with size_t struct_size and
+ * only ever grows at its end; its header marks where version 1 ends ("END
+ * OF VERSION 1"). One rule for all of them:
+ *   - a struct the caller fills and tether reads (tether_runtime_config,
+ *     tether_call, tether_library) is refused with TETHER_E_INVALID_ARG when
+ *     struct_size is below its version 1 size, and with TETHER_E_VERSION
+ *     when struct_size is above the size this tether knows (the caller was
+ *     built against a newer tether whose fields this one would ignore);
+ *     fields between version 1 and struct_size are read, later ones take
+ *     the defaults of the struct's ..._init function;
+ *   - a struct tether fills for the caller (tether_stats,
+ *     tether_lane_stats, and each element of tether_cq_poll, sized by
+ *     elem_size) is refused with TETHER_E_INVALID_ARG, untouched, below its
+ *     version 1 size; a larger one is accepted: tether writes the fields it
+ *     knows, leaves the bytes past them alone, and sets struct_size to the
+ *     number of bytes it wrote;
+ *   - a struct tether fills for a library (tether_request, tether_host_api)
+ *     carries the size tether filled in struct_size. */
 #ifndef TETHER_TYPES_H
 #define TETHER_TYPES_H
 
