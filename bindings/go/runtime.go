@@ -7,6 +7,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -77,11 +78,14 @@ type Runtime struct {
 // apart from Runtime so that the completion goroutine, which holds the
 // engine, does not keep an abandoned Runtime reachable.
 type engine struct {
-	rt    *C.tether_runtime // nil once destroyed
-	q     *completionQueue
-	slab  *slab
-	gate  creditGate
-	lanes int
+	rt *C.tether_runtime // nil once destroyed
+	// destroy frees rt (tether_runtime_destroy); the tests replace it to
+	// see what Close does when tether refuses.
+	destroy func(*C.tether_runtime) C.tether_status
+	q       *completionQueue
+	slab    *slab
+	gate    creditGate
+	lanes   int
 
 	// users counts C calls using rt right now; closedBit is set by Close.
 	users        atomic.Int64
@@ -151,6 +155,7 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 
 	e := &engine{
 		rt:           rt,
+		destroy:      func(rt *C.tether_runtime) C.tether_status { return C.tether_runtime_destroy(rt) },
 		slab:         newSlab(maxCalls + min(maxCalls, 4096)),
 		lanes:        int(C.tether_runtime_lanes(rt)),
 		closeTimeout: opts.CloseTimeout,
@@ -168,11 +173,13 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 		if q != nil {
 			q.destroy()
 		}
-		C.tether_runtime_destroy(rt)
+		if status := C.tether_runtime_destroy(rt); status != C.TETHER_OK {
+			err = errors.Join(err, statusError(status, "freeing the runtime after the failed open (not freed)"))
+		}
 		return nil, err
 	}
 	r := &Runtime{e: e}
-	runtime.SetFinalizer(r, func(r *Runtime) { go r.e.close() })
+	runtime.SetFinalizer(r, func(r *Runtime) { go r.e.closeForFinalizer() })
 	return r, nil
 }
 
@@ -235,6 +242,15 @@ func (r *Runtime) Lanes() int {
 // runtime. Every call in flight returns exactly once, with its result or
 // ErrClosed. Idempotent: later (or concurrent) calls wait for the first
 // and return nil. Blocks until the lanes have stopped.
+//
+// Errors: when tether refuses to free the runtime (tether_runtime_destroy
+// returns other than TETHER_OK: ErrWouldDeadlock, ErrForked), Close
+// returns that status as an *Error saying the runtime was not freed; its
+// calls have still all ended, and the Runtime is closed. Called on one of
+// the runtime's own threads (a log handler running on a lane), Close
+// returns ErrWouldDeadlock at once and finishes in the background,
+// logging (see SetLogger) any error it meets there. A finalizer that
+// closes a dropped Runtime logs its error the same way, at ERROR.
 func (r *Runtime) Close() error {
 	if r == nil || r.e == nil {
 		return nil
@@ -272,6 +288,14 @@ func (e *engine) enter() bool {
 
 func (e *engine) leave() { e.users.Add(-1) }
 
+// closeForFinalizer closes a Runtime dropped without Close. Nobody is
+// left to return an error to, so it is logged.
+func (e *engine) closeForFinalizer() {
+	if err := e.close(); err != nil {
+		logLine(slog.LevelError, "the finalizer closing a Runtime dropped without Close failed: "+err.Error())
+	}
+}
+
 // close shuts the runtime down and frees it, once.
 func (e *engine) close() error {
 	first := false
@@ -293,7 +317,10 @@ func (e *engine) shutdown() error {
 		// Called from one of the runtime's own threads (a log handler on a
 		// lane): finish from a goroutine, which never runs there.
 		go func() {
-			e.finishShutdown(C.tether_runtime_shutdown(e.rt, C.TETHER_SHUTDOWN_DRAIN, C.uint64_t(e.closeTimeout)))
+			status := C.tether_runtime_shutdown(e.rt, C.TETHER_SHUTDOWN_DRAIN, C.uint64_t(e.closeTimeout))
+			if err := e.finishShutdown(status); err != nil {
+				logLine(slog.LevelError, "Close, finishing in the background, failed: "+err.Error())
+			}
 		}()
 		return &Error{Code: int32(status), Message: "Close called on one of the runtime's own threads; it finishes in the background"}
 	}
@@ -303,7 +330,8 @@ func (e *engine) shutdown() error {
 // finishShutdown runs once tether_runtime_shutdown has returned: every
 // call has completed into the queue. It lets the completion goroutine hand
 // out the last of them, waits for C calls still using the handle, and
-// frees the queue and the runtime.
+// frees the queue and the runtime. A refused destroy is returned (joined
+// to a shutdown error, if any); the handle is dropped either way.
 func (e *engine) finishShutdown(status C.tether_status) error {
 	err := statusError(status, "shutting down")
 	if errors.Is(err, ErrClosed) {
@@ -317,7 +345,16 @@ func (e *engine) finishShutdown(status C.tether_status) error {
 	e.q.destroy()
 	report, reportErr := leakReport(e.rt)
 	e.closeLeaks.Store(&leakOutcome{report, reportErr})
-	C.tether_runtime_destroy(e.rt)
+	if status := e.destroy(e.rt); status != C.TETHER_OK {
+		// Nothing was freed: the handle (and its memory) is abandoned,
+		// as no caller could do better with it.
+		refused := statusError(status, "tether_runtime_destroy refused: the runtime was not freed")
+		if err == nil {
+			err = refused
+		} else {
+			err = errors.Join(err, refused)
+		}
+	}
 	e.rt = nil
 	return err
 }

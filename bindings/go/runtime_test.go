@@ -2,6 +2,7 @@ package tether
 
 import (
 	"errors"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -238,6 +239,42 @@ func TestFinalizerClosesAnAbandonedRuntime(t *testing.T) {
 	waitFor(t, "the finalizer to close the runtime", func() bool {
 		runtime.GC()
 		return runtime.NumGoroutine() <= baselineGoroutines
+	})
+}
+
+func TestCloseReturnsARefusedDestroy(t *testing.T) {
+	rt, err := OpenLibrary(nooplib.Library(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := refuseDestroy(rt, ErrWouldDeadlock.Code)
+	defer free()
+	err = rt.Close()
+	if !errors.Is(err, ErrWouldDeadlock) || !strings.Contains(err.Error(), "not freed") {
+		t.Fatalf("Close with destroy refused = %v, want ErrWouldDeadlock saying the runtime was not freed", err)
+	}
+	checkNoLeaks(t, rt) // the report Close took before destroy
+}
+
+func TestFinalizerLogsARefusedDestroy(t *testing.T) {
+	h := &recordingHandler{level: slog.LevelWarn}
+	if err := SetLogger(slog.New(h)); err != nil {
+		t.Fatal(err)
+	}
+	defer SetLogger(nil)
+	var free func()
+	func() {
+		rt, err := OpenLibrary(nooplib.Library(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		free = refuseDestroy(rt, ErrForked.Code)
+	}()
+	defer func() { free() }()
+	waitFor(t, "the finalizer to log the refused destroy", func() bool {
+		runtime.GC()
+		got := h.all()
+		return strings.Contains(got, "finalizer") && strings.Contains(got, "TETHER_E_FORKED")
 	})
 }
 
