@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -35,9 +36,29 @@ const DefaultCloseTimeout = 5 * time.Second
 // AnyLane is the key that lets any lane take a call (TETHER_KEY_ANY).
 const AnyLane = ^uint64(0)
 
+// GrowthWatchOff, as Options.GrowthThreshold, turns the growth watch off.
+const GrowthWatchOff = math.MaxUint64
+
+// LeakCheck says what Close does when tether's leak report
+// (tether_runtime_leak_report) is not empty as it frees the runtime.
+type LeakCheck int
+
+const (
+	// LeakCheckLog writes the report to the log at WARN (the default,
+	// TETHER_LEAK_CHECK_LOG).
+	LeakCheckLog LeakCheck = iota
+	// LeakCheckOff does nothing (TETHER_LEAK_CHECK_OFF).
+	LeakCheckOff
+	// LeakCheckFail logs the report, then aborts the process: for test
+	// suites (TETHER_LEAK_CHECK_FAIL). Go's signal handler reports the
+	// abort as a SIGABRT crash and exits with status 2.
+	LeakCheckFail
+)
+
 // Options configures a runtime. The zero value (or a nil *Options) means
 // tether's defaults: one lane, 16384 calls in flight, replies delivered on
-// the lane, and the default completion wait.
+// the lane, the default completion wait, a growth threshold of 4096, the
+// leak report logged at Close, and buffers left in their mode.
 type Options struct {
 	// Lanes is the number of threads running the library (1..256).
 	Lanes int
@@ -62,6 +83,28 @@ type Options struct {
 	CloseTimeout time.Duration
 	// Wait picks how the completion goroutine waits for completions.
 	Wait WaitStrategy
+	// GrowthThreshold arms the growth watches (growth_threshold): a
+	// watched count is logged at WARN once each time it reaches a
+	// power-of-two boundary at or above this value, rounded up to a power
+	// of two, and a boundary logs again only after the count fell to a
+	// quarter of it. Tether watches its completion-queue backlogs and the
+	// library's gauges from this value, and its calls in flight and lane
+	// queue depths from max(this, MaxCallsInFlight); the binding watches
+	// the results of calls started with Go that were never collected (see
+	// Pending), logged through SetLogger's logger. 0 means 4096;
+	// GrowthWatchOff turns the watches off.
+	GrowthThreshold uint64
+	// LeakCheck says what Close does with a non-empty tether leak report
+	// (leak_check). The environment variable TETHER_LEAK_CHECK=off|log|fail
+	// wins over it. It covers tether's findings only: results never
+	// collected are Go's, and may still be read after Close.
+	LeakCheck LeakCheck
+	// BufferDebug switches tether buffers to debug mode (guards, fill
+	// patterns, quarantine; see tether/buffer.h), process-wide, as the
+	// runtime opens (buffer_debug). The environment variable TETHER_BUFFERS,
+	// when set, wins over it. false leaves the mode as it is: a runtime
+	// never switches buffers back to release mode.
+	BufferDebug bool
 }
 
 // Runtime is a library served by tether on lanes it owns. Open one with
@@ -99,6 +142,8 @@ type engine struct {
 	// closeLeaks is the leak report Close took just before freeing the
 	// handle; nil until then.
 	closeLeaks atomic.Pointer[leakOutcome]
+	// results counts the outcomes of Go calls not yet read.
+	results *uncollected
 
 	calls sync.Pool // *callState for Call, reused once the caller is done
 }
@@ -151,6 +196,7 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 		return nil, statusError(status, takeString(why))
 	}
 	maxCalls := int(config.max_calls_in_flight)
+	growthThreshold := uint64(config.growth_threshold)
 	C.free(unsafe.Pointer(config))
 
 	e := &engine{
@@ -160,6 +206,7 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 		lanes:        int(C.tether_runtime_lanes(rt)),
 		closeTimeout: opts.CloseTimeout,
 		drained:      make(chan struct{}),
+		results:      newUncollected(growthThreshold),
 	}
 	if e.closeTimeout <= 0 {
 		e.closeTimeout = DefaultCloseTimeout
@@ -225,6 +272,22 @@ func (o *Options) config() (*C.tether_runtime_config, error) {
 		config.spin_ns = 0
 	case o.Spin > 0:
 		config.spin_ns = C.uint64_t(o.Spin)
+	}
+	if o.GrowthThreshold > 0 {
+		config.growth_threshold = C.uint64_t(o.GrowthThreshold)
+	}
+	switch o.LeakCheck {
+	case LeakCheckLog:
+		config.leak_check = C.TETHER_LEAK_CHECK_LOG
+	case LeakCheckOff:
+		config.leak_check = C.TETHER_LEAK_CHECK_OFF
+	case LeakCheckFail:
+		config.leak_check = C.TETHER_LEAK_CHECK_FAIL
+	default:
+		return invalid("Options: unknown LeakCheck %d", o.LeakCheck)
+	}
+	if o.BufferDebug {
+		config.buffer_debug = 1
 	}
 	return config, nil
 }
@@ -359,14 +422,17 @@ func (e *engine) finishShutdown(status C.tether_status) error {
 	return err
 }
 
-// LeakReport is what tether found alive that someone should have let go
-// of (tether_runtime_leak_report).
+// LeakReport is what was found alive that someone should have let go of:
+// tether's report (tether_runtime_leak_report) and the binding's count of
+// results never collected.
 type LeakReport struct {
-	// Findings counts the runtime's calls in flight and completions never
-	// polled, and the process's live tether buffers and live handles.
+	// Findings counts the runtime's calls in flight, completions pushed to
+	// its completion queue and never polled, and outcomes of calls started
+	// with Go that no Result call has read; and the process's live tether
+	// buffers and live handles.
 	Findings uint64
-	// Text names each finding on a line of its own (live buffers by
-	// allocation site, handles by type); "" when Findings is 0.
+	// Text names each kind of finding on a line of its own (live buffers
+	// by allocation site, handles by type); "" when Findings is 0.
 	Text string
 }
 
@@ -376,17 +442,20 @@ type leakOutcome struct {
 }
 
 // LeakReport reports what is still alive: calls in flight, completions
-// not yet collected, and, process-wide, live tether buffers (results or
-// errors never freed) and live handles. Tether buffers and handles of other
-// runtimes, and any a library hands out, count too, so an empty report
-// means the whole process let go of everything.
+// pushed to the runtime's completion queue and not yet polled, outcomes of
+// calls started with Go whose Pending.Result was never called (held in Go
+// memory, invisible to tether), and, process-wide, live tether buffers
+// (results or errors never freed) and live handles. Tether buffers and
+// handles of other runtimes, and any a library hands out, count too, so an
+// empty report means the whole process let go of everything.
 //
 // On an open runtime it is read now, one count at a time, so it may show
 // a call the completion goroutine is still handing out. After Close it
-// returns the report Close took once every call had ended and the
-// binding's own buffers were freed, just before the runtime was freed: the
-// report to check in a test. While Close is running it returns an error
-// matching ErrClosed.
+// returns the report tether gave once every call had ended and the
+// binding's own buffers were freed, just before the runtime was freed (the
+// report to check in a test), plus the outcomes not collected now: a
+// Pending may still be read after Close. While Close is running it returns
+// an error matching ErrClosed.
 // Thread safety: any goroutine.
 func (r *Runtime) LeakReport() (LeakReport, error) {
 	e, err := r.open()
@@ -397,10 +466,16 @@ func (r *Runtime) LeakReport() (LeakReport, error) {
 	if e.enter() {
 		report, err := leakReport(e.ptr())
 		e.leave()
-		return report, err
+		if err != nil {
+			return LeakReport{}, err
+		}
+		return e.results.addTo(report), nil
 	}
 	if final := e.closeLeaks.Load(); final != nil {
-		return final.report, final.err
+		if final.err != nil {
+			return LeakReport{}, final.err
+		}
+		return e.results.addTo(final.report), nil
 	}
 	return LeakReport{}, &Error{Code: ErrClosed.Code, Message: "the runtime is closing: its leak report is taken as Close finishes"}
 }

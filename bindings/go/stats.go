@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// Stats is a snapshot of a runtime's counters (tether_stats). Counters are
-// read one by one, not as one atomic snapshot.
+// Stats is a snapshot of a runtime's counters (tether_stats), and the
+// binding's count of results never collected. Counters are read one by
+// one, not as one atomic snapshot.
 type Stats struct {
 	Submitted          uint64 // calls accepted
 	RejectedBusy       uint64 // submits refused as busy (including retries)
@@ -33,6 +34,10 @@ type Stats struct {
 	LatencyP50  time.Duration
 	LatencyP99  time.Duration
 	LatencyP999 time.Duration
+	// Uncollected is kept by the binding, not tether: outcomes of calls
+	// started with Go that are known but that no Pending.Result call has
+	// read (see Pending).
+	Uncollected uint64
 }
 
 // Stats returns the runtime's counters. It returns ErrClosed after Close.
@@ -73,5 +78,6 @@ func (r *Runtime) Stats() (Stats, error) {
 		LatencyP50:         time.Duration(s.latency_p50_ns),
 		LatencyP99:         time.Duration(s.latency_p99_ns),
 		LatencyP999:        time.Duration(s.latency_p999_ns),
+		Uncollected:        e.results.count(),
 	}, nil
 }

@@ -61,3 +61,15 @@ func refuseDestroy(r *Runtime, status int32) (free func()) {
 		}
 	}
 }
+
+// Buffer modes (TETHER_BUF_MODE_*).
+const (
+	bufferModeRelease = int32(C.TETHER_BUF_MODE_RELEASE)
+	bufferModeDebug   = int32(C.TETHER_BUF_MODE_DEBUG)
+)
+
+// bufferMode returns the mode new tether buffers get.
+func bufferMode() int32 { return int32(C.tether_buf_mode()) }
+
+// setBufferMode sets the mode of tether buffers allocated from now on.
+func setBufferMode(mode int32) { C.tether_buf_set_mode(C.int32_t(mode)) }
