@@ -32,6 +32,9 @@ type callState struct {
 	closes bool
 	// stop unregisters a Pending's context.AfterFunc.
 	stop atomic.Pointer[func() bool]
+	// results counts a Pending's outcome from its arrival until it is
+	// read; nil for a Call, whose caller always reads it.
+	results *uncollected
 }
 
 func newCallState(closes bool) *callState {
@@ -45,6 +48,9 @@ func (c *callState) complete(result []byte, err error) {
 	if !c.closes {
 		c.done <- struct{}{}
 		return
+	}
+	if c.results != nil {
+		c.results.arrived() // before done: Result's decrement comes after
 	}
 	close(c.done)
 	if stop := c.stop.Load(); stop != nil {

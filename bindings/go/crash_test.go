@@ -33,6 +33,7 @@ var crashChildren = map[string]func(){
 	"lane-fault-without-handler":    func() { childLaneFault(false) },
 	"cgo-fault":                     childCgoFault,
 	"nil-dereference-under-signals": childNilDereferenceUnderSignals,
+	"leak-check-fail":               childLeakCheckFail,
 }
 
 func TestMain(m *testing.M) {

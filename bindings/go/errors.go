@@ -42,7 +42,9 @@ var (
 	// ErrAlreadyCompleted: the call's outcome was already decided.
 	ErrAlreadyCompleted = &Error{Code: int32(C.TETHER_E_ALREADY_COMPLETED)}
 	// ErrWouldDeadlock: Close was called from one of the runtime's own
-	// threads (a log handler running on a lane).
+	// threads (a log handler running on a lane), or tether refused to
+	// free the runtime as if it had been (Close then says it was not
+	// freed).
 	ErrWouldDeadlock = &Error{Code: int32(C.TETHER_E_WOULD_DEADLOCK)}
 	// ErrForked: the runtime was opened before fork(); open a new one.
 	ErrForked = &Error{Code: int32(C.TETHER_E_FORKED)}

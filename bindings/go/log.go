@@ -53,6 +53,27 @@ func slogLevel(level C.int32_t) slog.Level {
 	}
 }
 
+// logLine writes one of the binding's own lines (a finalizer that failed,
+// a growth warning): to the logger SetLogger installed, if it is enabled
+// for level, or else, as tether's default sink does, to stderr as
+// "tether: LEVEL: message" when level is WARN or above. A panic in the
+// handler is recovered and reported on stderr, and the line dropped.
+// Thread safety: any goroutine.
+func logLine(level slog.Level, message string) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(os.Stderr, "tether: the slog handler panicked on a log line (dropped): %v\n%s", v, debug.Stack())
+		}
+	}()
+	if l := logger.Load(); l != nil {
+		l.Log(context.Background(), level, message)
+		return
+	}
+	if level >= slog.LevelWarn {
+		fmt.Fprintf(os.Stderr, "tether: %s: %s\n", level, message)
+	}
+}
+
 //export tetherGoLog
 func tetherGoLog(_ C.uint64_t, level C.int32_t, message *C.char) {
 	defer func() {

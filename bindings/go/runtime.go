@@ -7,6 +7,8 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -34,9 +36,29 @@ const DefaultCloseTimeout = 5 * time.Second
 // AnyLane is the key that lets any lane take a call (TETHER_KEY_ANY).
 const AnyLane = ^uint64(0)
 
+// GrowthWatchOff, as Options.GrowthThreshold, turns the growth watch off.
+const GrowthWatchOff = math.MaxUint64
+
+// LeakCheck says what Close does when tether's leak report
+// (tether_runtime_leak_report) is not empty as it frees the runtime.
+type LeakCheck int
+
+const (
+	// LeakCheckLog writes the report to the log at WARN (the default,
+	// TETHER_LEAK_CHECK_LOG).
+	LeakCheckLog LeakCheck = iota
+	// LeakCheckOff does nothing (TETHER_LEAK_CHECK_OFF).
+	LeakCheckOff
+	// LeakCheckFail logs the report, then aborts the process: for test
+	// suites (TETHER_LEAK_CHECK_FAIL). Go's signal handler reports the
+	// abort as a SIGABRT crash and exits with status 2.
+	LeakCheckFail
+)
+
 // Options configures a runtime. The zero value (or a nil *Options) means
 // tether's defaults: one lane, 16384 calls in flight, replies delivered on
-// the lane, and the default completion wait.
+// the lane, the default completion wait, a growth threshold of 4096, the
+// leak report logged at Close, and buffers left in their mode.
 type Options struct {
 	// Lanes is the number of threads running the library (1..256).
 	Lanes int
@@ -61,6 +83,28 @@ type Options struct {
 	CloseTimeout time.Duration
 	// Wait picks how the completion goroutine waits for completions.
 	Wait WaitStrategy
+	// GrowthThreshold arms the growth watches (growth_threshold): a
+	// watched count is logged at WARN once each time it reaches a
+	// power-of-two boundary at or above this value, rounded up to a power
+	// of two, and a boundary logs again only after the count fell to a
+	// quarter of it. Tether watches its completion-queue backlogs and the
+	// library's gauges from this value, and its calls in flight and lane
+	// queue depths from max(this, MaxCallsInFlight); the binding watches
+	// the results of calls started with Go that were never collected (see
+	// Pending), logged through SetLogger's logger. 0 means 4096;
+	// GrowthWatchOff turns the watches off.
+	GrowthThreshold uint64
+	// LeakCheck says what Close does with a non-empty tether leak report
+	// (leak_check). The environment variable TETHER_LEAK_CHECK=off|log|fail
+	// wins over it. It covers tether's findings only: results never
+	// collected are Go's, and may still be read after Close.
+	LeakCheck LeakCheck
+	// BufferDebug switches tether buffers to debug mode (guards, fill
+	// patterns, quarantine; see tether/buffer.h), process-wide, as the
+	// runtime opens (buffer_debug). The environment variable TETHER_BUFFERS,
+	// when set, wins over it. false leaves the mode as it is: a runtime
+	// never switches buffers back to release mode.
+	BufferDebug bool
 }
 
 // Runtime is a library served by tether on lanes it owns. Open one with
@@ -77,11 +121,14 @@ type Runtime struct {
 // apart from Runtime so that the completion goroutine, which holds the
 // engine, does not keep an abandoned Runtime reachable.
 type engine struct {
-	rt    *C.tether_runtime // nil once destroyed
-	q     *completionQueue
-	slab  *slab
-	gate  creditGate
-	lanes int
+	rt *C.tether_runtime // nil once destroyed
+	// destroy frees rt (tether_runtime_destroy); the tests replace it to
+	// see what Close does when tether refuses.
+	destroy func(*C.tether_runtime) C.tether_status
+	q       *completionQueue
+	slab    *slab
+	gate    creditGate
+	lanes   int
 
 	// users counts C calls using rt right now; closedBit is set by Close.
 	users        atomic.Int64
@@ -95,6 +142,8 @@ type engine struct {
 	// closeLeaks is the leak report Close took just before freeing the
 	// handle; nil until then.
 	closeLeaks atomic.Pointer[leakOutcome]
+	// results counts the outcomes of Go calls not yet read.
+	results *uncollected
 
 	calls sync.Pool // *callState for Call, reused once the caller is done
 }
@@ -147,14 +196,17 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 		return nil, statusError(status, takeString(why))
 	}
 	maxCalls := int(config.max_calls_in_flight)
+	growthThreshold := uint64(config.growth_threshold)
 	C.free(unsafe.Pointer(config))
 
 	e := &engine{
 		rt:           rt,
+		destroy:      func(rt *C.tether_runtime) C.tether_status { return C.tether_runtime_destroy(rt) },
 		slab:         newSlab(maxCalls + min(maxCalls, 4096)),
 		lanes:        int(C.tether_runtime_lanes(rt)),
 		closeTimeout: opts.CloseTimeout,
 		drained:      make(chan struct{}),
+		results:      newUncollected(growthThreshold),
 	}
 	if e.closeTimeout <= 0 {
 		e.closeTimeout = DefaultCloseTimeout
@@ -168,11 +220,13 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 		if q != nil {
 			q.destroy()
 		}
-		C.tether_runtime_destroy(rt)
+		if status := C.tether_runtime_destroy(rt); status != C.TETHER_OK {
+			err = errors.Join(err, statusError(status, "freeing the runtime after the failed open (not freed)"))
+		}
 		return nil, err
 	}
 	r := &Runtime{e: e}
-	runtime.SetFinalizer(r, func(r *Runtime) { go r.e.close() })
+	runtime.SetFinalizer(r, func(r *Runtime) { go r.e.closeForFinalizer() })
 	return r, nil
 }
 
@@ -219,6 +273,22 @@ func (o *Options) config() (*C.tether_runtime_config, error) {
 	case o.Spin > 0:
 		config.spin_ns = C.uint64_t(o.Spin)
 	}
+	if o.GrowthThreshold > 0 {
+		config.growth_threshold = C.uint64_t(o.GrowthThreshold)
+	}
+	switch o.LeakCheck {
+	case LeakCheckLog:
+		config.leak_check = C.TETHER_LEAK_CHECK_LOG
+	case LeakCheckOff:
+		config.leak_check = C.TETHER_LEAK_CHECK_OFF
+	case LeakCheckFail:
+		config.leak_check = C.TETHER_LEAK_CHECK_FAIL
+	default:
+		return invalid("Options: unknown LeakCheck %d", o.LeakCheck)
+	}
+	if o.BufferDebug {
+		config.buffer_debug = 1
+	}
 	return config, nil
 }
 
@@ -235,6 +305,15 @@ func (r *Runtime) Lanes() int {
 // runtime. Every call in flight returns exactly once, with its result or
 // ErrClosed. Idempotent: later (or concurrent) calls wait for the first
 // and return nil. Blocks until the lanes have stopped.
+//
+// Errors: when tether refuses to free the runtime (tether_runtime_destroy
+// returns other than TETHER_OK: ErrWouldDeadlock, ErrForked), Close
+// returns that status as an *Error saying the runtime was not freed; its
+// calls have still all ended, and the Runtime is closed. Called on one of
+// the runtime's own threads (a log handler running on a lane), Close
+// returns ErrWouldDeadlock at once and finishes in the background,
+// logging (see SetLogger) any error it meets there. A finalizer that
+// closes a dropped Runtime logs its error the same way, at ERROR.
 func (r *Runtime) Close() error {
 	if r == nil || r.e == nil {
 		return nil
@@ -272,6 +351,14 @@ func (e *engine) enter() bool {
 
 func (e *engine) leave() { e.users.Add(-1) }
 
+// closeForFinalizer closes a Runtime dropped without Close. Nobody is
+// left to return an error to, so it is logged.
+func (e *engine) closeForFinalizer() {
+	if err := e.close(); err != nil {
+		logLine(slog.LevelError, "the finalizer closing a Runtime dropped without Close failed: "+err.Error())
+	}
+}
+
 // close shuts the runtime down and frees it, once.
 func (e *engine) close() error {
 	first := false
@@ -293,7 +380,10 @@ func (e *engine) shutdown() error {
 		// Called from one of the runtime's own threads (a log handler on a
 		// lane): finish from a goroutine, which never runs there.
 		go func() {
-			e.finishShutdown(C.tether_runtime_shutdown(e.rt, C.TETHER_SHUTDOWN_DRAIN, C.uint64_t(e.closeTimeout)))
+			status := C.tether_runtime_shutdown(e.rt, C.TETHER_SHUTDOWN_DRAIN, C.uint64_t(e.closeTimeout))
+			if err := e.finishShutdown(status); err != nil {
+				logLine(slog.LevelError, "Close, finishing in the background, failed: "+err.Error())
+			}
 		}()
 		return &Error{Code: int32(status), Message: "Close called on one of the runtime's own threads; it finishes in the background"}
 	}
@@ -303,7 +393,8 @@ func (e *engine) shutdown() error {
 // finishShutdown runs once tether_runtime_shutdown has returned: every
 // call has completed into the queue. It lets the completion goroutine hand
 // out the last of them, waits for C calls still using the handle, and
-// frees the queue and the runtime.
+// frees the queue and the runtime. A refused destroy is returned (joined
+// to a shutdown error, if any); the handle is dropped either way.
 func (e *engine) finishShutdown(status C.tether_status) error {
 	err := statusError(status, "shutting down")
 	if errors.Is(err, ErrClosed) {
@@ -317,19 +408,31 @@ func (e *engine) finishShutdown(status C.tether_status) error {
 	e.q.destroy()
 	report, reportErr := leakReport(e.rt)
 	e.closeLeaks.Store(&leakOutcome{report, reportErr})
-	C.tether_runtime_destroy(e.rt)
+	if status := e.destroy(e.rt); status != C.TETHER_OK {
+		// Nothing was freed: the handle (and its memory) is abandoned,
+		// as no caller could do better with it.
+		refused := statusError(status, "tether_runtime_destroy refused: the runtime was not freed")
+		if err == nil {
+			err = refused
+		} else {
+			err = errors.Join(err, refused)
+		}
+	}
 	e.rt = nil
 	return err
 }
 
-// LeakReport is what tether found alive that someone should have let go
-// of (tether_runtime_leak_report).
+// LeakReport is what was found alive that someone should have let go of:
+// tether's report (tether_runtime_leak_report) and the binding's count of
+// results never collected.
 type LeakReport struct {
-	// Findings counts the runtime's calls in flight and completions never
-	// polled, and the process's live tether buffers and live handles.
+	// Findings counts the runtime's calls in flight, completions pushed to
+	// its completion queue and never polled, and outcomes of calls started
+	// with Go that no Result call has read; and the process's live tether
+	// buffers and live handles.
 	Findings uint64
-	// Text names each finding on a line of its own (live buffers by
-	// allocation site, handles by type); "" when Findings is 0.
+	// Text names each kind of finding on a line of its own (live buffers
+	// by allocation site, handles by type); "" when Findings is 0.
 	Text string
 }
 
@@ -339,17 +442,20 @@ type leakOutcome struct {
 }
 
 // LeakReport reports what is still alive: calls in flight, completions
-// not yet collected, and, process-wide, live tether buffers (results or
-// errors never freed) and live handles. Tether buffers and handles of other
-// runtimes, and any a library hands out, count too, so an empty report
-// means the whole process let go of everything.
+// pushed to the runtime's completion queue and not yet polled, outcomes of
+// calls started with Go whose Pending.Result was never called (held in Go
+// memory, invisible to tether), and, process-wide, live tether buffers
+// (results or errors never freed) and live handles. Tether buffers and
+// handles of other runtimes, and any a library hands out, count too, so an
+// empty report means the whole process let go of everything.
 //
 // On an open runtime it is read now, one count at a time, so it may show
 // a call the completion goroutine is still handing out. After Close it
-// returns the report Close took once every call had ended and the
-// binding's own buffers were freed, just before the runtime was freed: the
-// report to check in a test. While Close is running it returns an error
-// matching ErrClosed.
+// returns the report tether gave once every call had ended and the
+// binding's own buffers were freed, just before the runtime was freed (the
+// report to check in a test), plus the outcomes not collected now: a
+// Pending may still be read after Close. While Close is running it returns
+// an error matching ErrClosed.
 // Thread safety: any goroutine.
 func (r *Runtime) LeakReport() (LeakReport, error) {
 	e, err := r.open()
@@ -360,10 +466,16 @@ func (r *Runtime) LeakReport() (LeakReport, error) {
 	if e.enter() {
 		report, err := leakReport(e.ptr())
 		e.leave()
-		return report, err
+		if err != nil {
+			return LeakReport{}, err
+		}
+		return e.results.addTo(report), nil
 	}
 	if final := e.closeLeaks.Load(); final != nil {
-		return final.report, final.err
+		if final.err != nil {
+			return LeakReport{}, final.err
+		}
+		return e.results.addTo(final.report), nil
 	}
 	return LeakReport{}, &Error{Code: ErrClosed.Code, Message: "the runtime is closing: its leak report is taken as Close finishes"}
 }

@@ -2,6 +2,8 @@ package tether
 
 import (
 	"errors"
+	"log/slog"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -35,12 +37,13 @@ func TestOpenLibraryNilIsInvalid(t *testing.T) {
 
 func TestOpenRejectsBadOptions(t *testing.T) {
 	for name, opts := range map[string]*Options{
-		"too many lanes":    {Lanes: 100000},
-		"negative lanes":    {Lanes: -1},
-		"unknown delivery":  {Deliver: Delivery(7)},
-		"unknown wait":      {Wait: WaitStrategy(9)},
-		"negative credits":  {MaxCallsInFlight: -3},
-		"huge payload size": {MaxPayloadBytes: 1 << 40},
+		"too many lanes":     {Lanes: 100000},
+		"negative lanes":     {Lanes: -1},
+		"unknown delivery":   {Deliver: Delivery(7)},
+		"unknown wait":       {Wait: WaitStrategy(9)},
+		"negative credits":   {MaxCallsInFlight: -3},
+		"huge payload size":  {MaxPayloadBytes: 1 << 40},
+		"unknown leak check": {LeakCheck: LeakCheck(9)},
 	} {
 		if rt, err := OpenLibrary(nooplib.Library(), opts); !errors.Is(err, ErrInvalidArgument) {
 			rt.Close()
@@ -241,6 +244,42 @@ func TestFinalizerClosesAnAbandonedRuntime(t *testing.T) {
 	})
 }
 
+func TestCloseReturnsARefusedDestroy(t *testing.T) {
+	rt, err := OpenLibrary(nooplib.Library(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := refuseDestroy(rt, ErrWouldDeadlock.Code)
+	defer free()
+	err = rt.Close()
+	if !errors.Is(err, ErrWouldDeadlock) || !strings.Contains(err.Error(), "not freed") {
+		t.Fatalf("Close with destroy refused = %v, want ErrWouldDeadlock saying the runtime was not freed", err)
+	}
+	checkNoLeaks(t, rt) // the report Close took before destroy
+}
+
+func TestFinalizerLogsARefusedDestroy(t *testing.T) {
+	h := &recordingHandler{level: slog.LevelWarn}
+	if err := SetLogger(slog.New(h)); err != nil {
+		t.Fatal(err)
+	}
+	defer SetLogger(nil)
+	var free func()
+	func() {
+		rt, err := OpenLibrary(nooplib.Library(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		free = refuseDestroy(rt, ErrForked.Code)
+	}()
+	defer func() { free() }()
+	waitFor(t, "the finalizer to log the refused destroy", func() bool {
+		runtime.GC()
+		got := h.all()
+		return strings.Contains(got, "finalizer") && strings.Contains(got, "TETHER_E_FORKED")
+	})
+}
+
 // The last completion's wake-up can also be the queue's end-of-calls
 // wake-up; Close must not then wait for a wake-up that never comes.
 func TestCloseIsPromptWhileCallersSubmit(t *testing.T) {
@@ -321,5 +360,77 @@ func TestLeakReportAtCloseNamesALiveBuffer(t *testing.T) {
 	report, err := rt.LeakReport()
 	if err != nil || report.Findings != 1 || !strings.Contains(report.Text, "1 live tether buffers") {
 		t.Fatalf("LeakReport after Close = %+v, %v; want the buffer live at Close", report, err)
+	}
+}
+
+// closeWithALiveBuffer opens a runtime with opts, closes it while a tether
+// buffer is live (a leak report finding) and returns the log lines that
+// reached a WARN handler meanwhile. The environment's TETHER_LEAK_CHECK is
+// unset for the test, as it would win over opts.
+func closeWithALiveBuffer(t *testing.T, opts *Options) string {
+	t.Setenv("TETHER_LEAK_CHECK", "")
+	os.Unsetenv("TETHER_LEAK_CHECK")
+	h := &recordingHandler{level: slog.LevelWarn}
+	if err := SetLogger(slog.New(h)); err != nil {
+		t.Fatal(err)
+	}
+	defer SetLogger(nil)
+	rt, err := OpenLibrary(nooplib.Library(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := allocTestBuffer([]byte("kept past Close"))
+	defer freeTestBuffer(data)
+	if err := rt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return h.all()
+}
+
+func TestLeakCheckLogWritesTheReportAtClose(t *testing.T) {
+	if got := closeWithALiveBuffer(t, &Options{LeakCheck: LeakCheckLog}); !strings.Contains(got, "1 live tether buffers") {
+		t.Fatalf("Close with LeakCheckLog and a live buffer logged %q; want the leak report", got)
+	}
+}
+
+func TestLeakCheckOffKeepsCloseQuiet(t *testing.T) {
+	if got := closeWithALiveBuffer(t, &Options{LeakCheck: LeakCheckOff}); strings.Contains(got, "leak report") {
+		t.Fatalf("Close with LeakCheckOff logged %q", got)
+	}
+}
+
+func TestLeakCheckFailAbortsAtClose(t *testing.T) {
+	child := runCrashChild(t, "leak-check-fail")
+	child.wantExit(t, 2) // Go's handler turns the abort into its own crash
+	child.wantInOrder(t, "1 live tether buffers", "TETHER_LEAK_CHECK_FAIL: aborting", "SIGABRT: abort")
+	child.wantNoOutput(t, "Close returned")
+}
+
+// childLeakCheckFail closes a LeakCheckFail runtime while a tether buffer
+// is live: tether logs the report and aborts the process.
+func childLeakCheckFail() {
+	os.Unsetenv("TETHER_LEAK_CHECK")
+	rt, err := OpenLibrary(nooplib.Library(), &Options{LeakCheck: LeakCheckFail})
+	if err != nil {
+		childFail("OpenLibrary: %v", err)
+	}
+	allocTestBuffer([]byte("kept past Close"))
+	err = rt.Close()
+	childFail("Close returned (%v)", err)
+}
+
+func TestBufferDebugSwitchesBuffersToDebugMode(t *testing.T) {
+	if os.Getenv("TETHER_BUFFERS") != "" {
+		t.Skip("TETHER_BUFFERS is set: it wins over Options.BufferDebug")
+	}
+	before := bufferMode()
+	defer setBufferMode(before)
+	setBufferMode(bufferModeRelease)
+	rt := openNoop(t, &Options{BufferDebug: true})
+	if got := bufferMode(); got != bufferModeDebug {
+		t.Fatalf("buffer mode after opening with BufferDebug = %d, want debug (%d)", got, bufferModeDebug)
+	}
+	if _, err := rt.Call(background, nooplib.MethodEcho, AnyLane, []byte("checked")); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -3,10 +3,14 @@ package tether
 // #include "tether_go.h"
 import "C"
 
-import "runtime"
+import (
+	"runtime"
+	"time"
+)
 
-// Stats is a snapshot of a runtime's counters (tether_stats). Counters are
-// read one by one, not as one atomic snapshot.
+// Stats is a snapshot of a runtime's counters (tether_stats), and the
+// binding's count of results never collected. Counters are read one by
+// one, not as one atomic snapshot.
 type Stats struct {
 	Submitted          uint64 // calls accepted
 	RejectedBusy       uint64 // submits refused as busy (including retries)
@@ -20,6 +24,20 @@ type Stats struct {
 	LateReplies        uint64 // library replies after the call had ended
 	CallbackExceptions uint64 // exceptions thrown by host callbacks
 	Lanes              uint32 // lanes the runtime runs
+	QueueDepth         uint64 // requests waiting in lane and shared queues
+	CQBacklog          uint64 // completions in the runtime's completion queue, not yet polled
+	BuffersLive        uint64 // tether buffers alive, process-wide
+	BufferBytesLive    uint64 // their bytes
+	// Submit-to-completion latency of delivered calls, from tether's
+	// log-bucket histogram (4 buckets per power of two): each figure is
+	// the upper bound of its bucket, at most 19% above the true value.
+	LatencyP50  time.Duration
+	LatencyP99  time.Duration
+	LatencyP999 time.Duration
+	// Uncollected is kept by the binding, not tether: outcomes of calls
+	// started with Go that are known but that no Pending.Result call has
+	// read (see Pending).
+	Uncollected uint64
 }
 
 // Stats returns the runtime's counters. It returns ErrClosed after Close.
@@ -53,5 +71,13 @@ func (r *Runtime) Stats() (Stats, error) {
 		LateReplies:        uint64(s.late_replies),
 		CallbackExceptions: uint64(s.callback_exceptions),
 		Lanes:              uint32(s.lanes),
+		QueueDepth:         uint64(s.queue_depth),
+		CQBacklog:          uint64(s.cq_backlog),
+		BuffersLive:        uint64(s.buffers_live),
+		BufferBytesLive:    uint64(s.buffer_bytes_live),
+		LatencyP50:         time.Duration(s.latency_p50_ns),
+		LatencyP99:         time.Duration(s.latency_p99_ns),
+		LatencyP999:        time.Duration(s.latency_p999_ns),
+		Uncollected:        e.results.count(),
 	}, nil
 }

@@ -190,3 +190,18 @@ func goroutinesSettle(t testing.TB, n int) {
 var strategies = []WaitStrategy{WaitNetpoller, WaitBlockingPoll}
 
 var background = context.Background()
+
+// holdLane keeps one lane of rt busy with a HOLD call until the returned
+// function is called, which lets it reply and collects its result.
+func holdLane(t testing.TB, rt *Runtime) (release func()) {
+	t.Helper()
+	nooplib.CloseHolds()
+	p := rt.Go(background, nooplib.MethodHold, AnyLane, nil)
+	waitFor(t, "the HOLD call to occupy its lane", func() bool { return nooplib.Holding() == 1 })
+	return func() {
+		nooplib.OpenHolds()
+		if _, err := p.Result(); err != nil {
+			t.Errorf("HOLD: %v", err)
+		}
+	}
+}

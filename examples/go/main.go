@@ -105,6 +105,7 @@ func run(library string, goroutines, rounds, lanes, procs int) error {
 		goroutines, rounds, calls.Load(), elapsed.Round(time.Millisecond), float64(calls.Load())/elapsed.Seconds(), lanes)
 	fmt.Printf("tether: submitted %d, ok %d, library errors %d, busy retries %d\n",
 		stats.Submitted, stats.CompletedOK, stats.CompletedLibrary, stats.RejectedBusy)
+	fmt.Printf("tether: latency p50 %v, p99 %v, p99.9 %v\n", stats.LatencyP50, stats.LatencyP99, stats.LatencyP999)
 	fmt.Printf("kvstore sessions created by this runtime: %d (lanes: %d)\n", sessionsAfter-sessionsBefore, lanes)
 
 	if failures.Load() > 0 {

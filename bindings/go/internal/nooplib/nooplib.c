@@ -7,14 +7,22 @@
  *   method 2  SLEEP  payload u64 delay_ns (little-endian); replies empty
  *                    after a lane timer of that delay (the lane stays free)
  *   method 3  FAULT  writes "nooplib: request ID faults" to stderr, then
- *                    stores through a null pointer: a SIGSEGV on the lane */
+ *                    stores through a null pointer: a SIGSEGV on the lane
+ *   method 4  HOLD   keeps its lane busy (the lane thread waits) until
+ *                    nooplib_holds_open() has been called; replies empty */
 #include "nooplib.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* HOLD requests return once holds_open is nonzero; holding counts those
+ * waiting now. */
+static atomic_int holds_open = 1;
+static atomic_int holding = 0;
 
 typedef struct lane_state {
   const tether_host_api* host;
@@ -97,6 +105,14 @@ static void noop_handle(void* state_ptr, const tether_request* request) {
       nooplib_store_through_null();
       host->reply_error(request->id, 5, "the store through null returned");
       return;
+    case NOOPLIB_METHOD_HOLD: {
+      struct timespec nap = {0, 100000};
+      atomic_fetch_add(&holding, 1);
+      while (!atomic_load(&holds_open)) nanosleep(&nap, NULL);
+      atomic_fetch_sub(&holding, 1);
+      host->reply(request->id, NULL, 0);
+      return;
+    }
     default:
       host->reply_error(request->id, 4, "unknown method");
   }
@@ -113,6 +129,12 @@ static const tether_library noop_library = {sizeof(tether_library),
                                             noop_lane_stop};
 
 const tether_library* nooplib_library(void) { return &noop_library; }
+
+void nooplib_holds_close(void) { atomic_store(&holds_open, 0); }
+
+void nooplib_holds_open(void) { atomic_store(&holds_open, 1); }
+
+int nooplib_holding(void) { return atomic_load(&holding); }
 
 void nooplib_direct_noop(void) {}
 

@@ -2,7 +2,8 @@
 // ECHO, and SLEEP on a lane timer), linked into the process and opened with
 // tether.OpenLibrary, plus plain C functions to compare against: the
 // baseline for the binding's tests and benchmarks. FAULT and DirectFault
-// crash the process, for the crash-handler tests.
+// crash the process, for the crash-handler tests; HOLD keeps a lane busy
+// for tests that need requests queued behind it.
 package nooplib
 
 // -rdynamic puts the program's C functions in its dynamic symbol table,
@@ -31,7 +32,19 @@ const (
 	// stores through a null pointer on the lane: the process gets a
 	// SIGSEGV on a thread Go did not create.
 	MethodFault = uint32(C.NOOPLIB_METHOD_FAULT)
+	// MethodHold keeps its lane's thread busy, after CloseHolds, until
+	// OpenHolds; then it replies empty.
+	MethodHold = uint32(C.NOOPLIB_METHOD_HOLD)
 )
+
+// CloseHolds makes HOLD calls wait on their lanes until OpenHolds.
+func CloseHolds() { C.nooplib_holds_close() }
+
+// OpenHolds lets every HOLD call reply (the initial state).
+func OpenHolds() { C.nooplib_holds_open() }
+
+// Holding returns how many HOLD calls are keeping their lanes busy now.
+func Holding() int { return int(C.nooplib_holding()) }
 
 // Library returns the library's `const tether_library*` for
 // tether.OpenLibrary. It is static: valid for the life of the process.

@@ -10,9 +10,17 @@
 #define NOOPLIB_METHOD_ECHO 1u
 #define NOOPLIB_METHOD_SLEEP 2u
 #define NOOPLIB_METHOD_FAULT 3u
+#define NOOPLIB_METHOD_HOLD 4u
 
 /* The library's table (static storage). */
 const tether_library* nooplib_library(void);
+
+/* HOLD requests started after nooplib_holds_close() keep their lanes busy
+ * until nooplib_holds_open() (open is the initial state); nooplib_holding()
+ * is how many are waiting now. Any thread. */
+void nooplib_holds_close(void);
+void nooplib_holds_open(void);
+int nooplib_holding(void);
 
 /* A C function that does nothing: the cost of a bare cgo call. */
 void nooplib_direct_noop(void);
