@@ -66,11 +66,14 @@ type Options struct {
 	PinLanes bool
 	// Deliver picks the thread that hands replies to the completion queue.
 	Deliver Delivery
-	// MaxCallsInFlight is the calls-in-flight credit; over it, TryCall
-	// returns ErrBusy and Call waits. The binding keeps a 16-byte slot per
-	// credit (plus up to 4096 spare) to name calls in flight.
+	// MaxCallsInFlight is the calls-in-flight credit (1..1048576): a call
+	// holds it from submit until the binding's completion goroutine takes
+	// its completion from tether's queue. Over it, TryCall returns ErrBusy
+	// and Call waits. The binding keeps a 16-byte slot per credit (plus up
+	// to 4096 spare) to name calls in flight.
 	MaxCallsInFlight int
-	// MaxBytesInFlight is the payload-bytes-in-flight credit.
+	// MaxBytesInFlight is the payload-bytes-in-flight credit, returned with
+	// the call credit; at least MaxPayloadBytes.
 	MaxBytesInFlight uint64
 	// MaxPayloadBytes is the largest payload one call may carry; a larger
 	// one fails with ErrTooLarge.

@@ -19,7 +19,7 @@ type Stats struct {
 	CompletedCancelled uint64 // delivered as cancelled
 	CompletedDeadline  uint64 // delivered past their deadline
 	CompletedClosed    uint64 // delivered as closed by shutdown
-	InFlight           uint64 // accepted calls whose slot is not yet released
+	InFlight           uint64 // accepted calls whose completion the binding has not yet taken from tether
 	BytesInFlight      uint64 // payload bytes of those calls
 	LateReplies        uint64 // library replies after the call had ended
 	CallbackExceptions uint64 // exceptions thrown by host callbacks
