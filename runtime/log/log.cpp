@@ -4,6 +4,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <mutex>
+#include <thread>
 
 namespace tether::log {
 namespace {
@@ -16,6 +17,36 @@ struct Sink {
 std::atomic<int32_t> g_min_level{TETHER_LOG_WARN};
 std::mutex g_sink_mutex;
 Sink g_sink;
+
+// So that set_sink() can promise the previous sink is never called once it
+// returns, each line counts itself, before it copies the sink, in one of
+// two counters chosen by the epoch's parity. set_sink() swaps the sink,
+// moves the epoch on (new lines count in the other counter) and waits for
+// the old counter to drain: every line that may hold the previous sink has
+// returned from it. set_sink() calls are serialised, so the counter a
+// waiter drains is never refilled under it.
+std::atomic<uint64_t> g_epoch{0};
+std::atomic<int64_t> g_lines_writing[2];
+std::mutex g_set_sink_mutex;
+
+class LineInProgress {
+ public:
+  LineInProgress() {
+    for (;;) {
+      const uint64_t epoch = g_epoch.load(std::memory_order_seq_cst);
+      counter_ = &g_lines_writing[epoch & 1];
+      counter_->fetch_add(1, std::memory_order_seq_cst);
+      if (g_epoch.load(std::memory_order_seq_cst) == epoch) return;
+      counter_->fetch_sub(1, std::memory_order_release);  // raced a swap
+    }
+  }
+  ~LineInProgress() { counter_->fetch_sub(1, std::memory_order_release); }
+  LineInProgress(const LineInProgress&) = delete;
+  LineInProgress& operator=(const LineInProgress&) = delete;
+
+ private:
+  std::atomic<int64_t>* counter_;
+};
 
 const char* level_name(int32_t level) {
   switch (level) {
@@ -43,6 +74,7 @@ void write(int32_t level, const char* format, ...) {
   std::vsnprintf(line, sizeof line, format, args);
   va_end(args);
 
+  LineInProgress in_progress;
   Sink sink;
   {
     std::lock_guard<std::mutex> lock(g_sink_mutex);
@@ -64,11 +96,17 @@ Status set_sink(tether_log_fn sink, uint64_t user_data, int32_t min_level) {
   if (min_level < TETHER_LOG_DEBUG || min_level > TETHER_LOG_OFF) {
     return Status::kInvalidArg;
   }
+  std::lock_guard<std::mutex> serialised(g_set_sink_mutex);
   {
     std::lock_guard<std::mutex> lock(g_sink_mutex);
     g_sink = Sink{sink, user_data};
   }
   g_min_level.store(min_level, std::memory_order_relaxed);
+  const uint64_t old_epoch = g_epoch.fetch_add(1, std::memory_order_seq_cst);
+  std::atomic<int64_t>& old_lines = g_lines_writing[old_epoch & 1];
+  while (old_lines.load(std::memory_order_acquire) != 0) {
+    std::this_thread::yield();
+  }
   return Status::kOk;
 }
 

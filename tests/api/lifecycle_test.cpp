@@ -1,6 +1,8 @@
 // Opening, shutting down and destroying a runtime.
 #include <atomic>
+#include <chrono>
 #include <thread>
+#include <vector>
 
 #include "runtime_test.h"
 
@@ -263,6 +265,37 @@ TEST_F(LifecycleTest, ThreadsStartedAfterShutdownMayShutDownAndDestroy) {
     tether_status destroyed = TETHER_E_INTERNAL;
     std::thread([&] { destroyed = tether_runtime_destroy(runtime); }).join();
     ASSERT_EQ(destroyed, TETHER_OK) << "round " << round;
+  }
+}
+
+// Work posted to a lane runs exactly once, with TETHER_OK if the lane gets
+// to it before it stops or TETHER_E_CLOSED as it stops, and both happen
+// before shutdown returns.
+TEST_F(LifecycleTest, WorkPostedBeforeShutdownRunsExactlyOnceBeforeItReturns) {
+  for (int32_t mode : {TETHER_SHUTDOWN_CANCEL, TETHER_SHUTDOWN_DRAIN}) {
+    Probe::Get().Reset();
+    ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
+    Collector collector(1);
+    uint64_t ticket = 0;
+    ASSERT_EQ(Submit(collector, 0, Call(kPostThenBlock), &ticket), TETHER_OK);
+    ASSERT_EQ(Probe::Get().WaitStatus(ticket), TETHER_OK) << "posted";
+    std::thread opener([] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      Probe::Get().OpenGate();
+    });
+    ASSERT_EQ(tether_runtime_shutdown(rt(), mode, kLongTimeoutNs), TETHER_OK);
+    opener.join();
+    const std::vector<uint64_t> runs = Probe::Get().OrderLog(ticket);
+    ASSERT_EQ(runs.size(), 1u) << "mode " << mode;
+    EXPECT_TRUE(runs[0] == static_cast<uint64_t>(TETHER_OK) ||
+                runs[0] == static_cast<uint64_t>(TETHER_E_CLOSED))
+        << runs[0];
+    if (mode == TETHER_SHUTDOWN_DRAIN) {
+      // A drain waits for the reply, and the lane runs its posted work
+      // while the drain waits, or as it stops: either way once.
+      EXPECT_EQ(collector.completion(0)->status, TETHER_OK);
+    }
+    runtime_.reset();
   }
 }
 

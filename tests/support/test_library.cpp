@@ -111,6 +111,11 @@ class Shard {
       case kReplyForeignBuffer:
         ReplyWithForeignBuffer(id);
         return;
+      case kPostThenBlock:
+        PostRecordingItsStatus(id);
+        Probe::Get().WaitGate();
+        lane_.reply(request, {});
+        return;
       case kReplyToRequestIn:
         Probe::Get().RecordStatus(id, lane_.reply(DecodeU64(payload), "other"));
         lane_.reply(request, "own");
@@ -174,6 +179,20 @@ class Shard {
       status = api->reply(id, result, result == nullptr ? 0 : 8);
     });
     stranger.join();
+    Probe::Get().RecordStatus(id, status);
+  }
+
+  void PostRecordingItsStatus(uint64_t id) {
+    auto* key = new uint64_t(id);
+    tether_status status = lane_.api()->post(
+        lane_.handle(),
+        [](void* arg, tether_status ran_with) {
+          auto* request = static_cast<uint64_t*>(arg);
+          Probe::Get().AppendOrder(*request, static_cast<uint64_t>(ran_with));
+          delete request;
+        },
+        key);
+    if (status != TETHER_OK) delete key;
     Probe::Get().RecordStatus(id, status);
   }
 

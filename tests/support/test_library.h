@@ -57,6 +57,10 @@ enum Method : uint32_t {
   // call's, perhaps another runtime's), records that status under its own
   // id, then replies "own" to its own request.
   kReplyToRequestIn,
+  // Posts work to its own lane (which cannot run while the handler does),
+  // then waits for Probe's gate and replies. The work appends the status it
+  // ran with to Probe's order log under the request id.
+  kPostThenBlock,
 };
 
 // kLaneInfo's result.

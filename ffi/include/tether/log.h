@@ -21,10 +21,16 @@ extern "C" {
  * stderr; the default threshold is TETHER_LOG_WARN.
  * The sink may be called from any thread, including lanes and the delivery
  * thread, possibly concurrently; it must not call back into tether's
- * shutdown or destroy functions. Exceptions thrown by the sink are caught.
- * Errors: TETHER_E_INVALID_ARG if min_level is not a TETHER_LOG_* value.
- * Thread safety: any thread; lines already being written may still reach
- * the previous sink. Blocks: no. */
+ * shutdown or destroy functions, nor into tether_log_set_sink. Exceptions
+ * thrown by the sink are caught.
+ * When this returns, the previous sink is not running and will never be
+ * called again: its user_data may be freed. Lines that start after it
+ * returns go to the new sink.
+ * Errors: TETHER_E_INVALID_ARG if min_level is not a TETHER_LOG_* value
+ *   (nothing changes).
+ * Thread safety: any thread; concurrent calls take effect one after the
+ *   other. Blocks: until every line already being written to the previous
+ *   sink has returned from it. */
 TETHER_API tether_status tether_log_set_sink(tether_log_fn sink,
                                              uint64_t user_data,
                                              int32_t min_level);
