@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "base/clock.h"
+#include "base/fault_injection.h"
 #include "buffers/buffer_allocator.h"
 #include "completion/completion_queue.h"
 #include "core/runtime.h"
@@ -241,6 +242,7 @@ ProducerPort* Runtime::lock_port(ProducerPort* stream_port) {
 
 Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
                        const CompletionTarget& target, uint64_t* ticket_out) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (forked()) return Status::kForked;
   std::size_t bytes = 0;
   Status status = check(call, target, &bytes);
@@ -372,6 +374,7 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
 }
 
 Status Runtime::cancel(uint64_t ticket_value) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (forked()) return Status::kForked;
   // Holding a port keeps shutdown from stopping the delivery thread before
   // the cancelled completion is queued for it.
@@ -381,7 +384,8 @@ Status Runtime::cancel(uint64_t ticket_value) {
   Slot* slot = ticket_value == 0 ? nullptr : slots_.find(ticket_value);
   switch (claim(slot, ticket::generation(ticket_value), TETHER_E_CANCELLED)) {
     case Claim::kWon:
-      queues_.delivery.enqueue(port->delivery_token(), slot);
+      (void)(!fault::fires(fault::Point::kCancelEnqueue) &&
+             queues_.delivery.enqueue(port->delivery_token(), slot));
       break;
     case Claim::kAlreadyClaimed:
       result = Status::kAlreadyCompleted;

@@ -9,6 +9,7 @@
 #include <exception>
 
 #include "base/clock.h"
+#include "base/fault_injection.h"
 #include "core/host_api.h"
 #include "core/runtime.h"
 #include "crash/lane_marker.h"
@@ -229,11 +230,13 @@ void Lane::deliver_deferred() {
 }
 
 void Lane::hand_to_delivery(Slot* slot) {
-  runtime_.queues().delivery.enqueue(delivery_producer_, slot);
+  (void)(!fault::fires(fault::Point::kLaneHandOff) &&
+         runtime_.queues().delivery.enqueue(delivery_producer_, slot));
   runtime_.delivery().wake_if_parked();
 }
 
 Status Lane::register_gauge(const char* name, uint32_t* gauge_out) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   gauges_.emplace_back("gauge '" + std::string(name) + "' of library '" +
                            runtime_.library().name + "' on lane " +
                            std::to_string(index_),
@@ -243,6 +246,7 @@ Status Lane::register_gauge(const char* name, uint32_t* gauge_out) {
 }
 
 Status Lane::set_gauge(uint32_t gauge, uint64_t value) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (gauge >= gauges_.size()) return Status::kInvalidArg;
   gauges_[gauge].watch.observe(value);
   return Status::kOk;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include "base/fault_injection.h"
+
 namespace tether::log {
 namespace {
 
@@ -37,6 +39,7 @@ bool enabled(int32_t level) {
 }
 
 void write(int32_t level, const char* format, ...) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   char line[1024];
   va_list args;
   va_start(args, format);
