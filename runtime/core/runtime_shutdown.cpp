@@ -86,8 +86,7 @@ void Runtime::claim_all_pending_as_closed() {
     if ((flags & (slot_word::kFree | slot_word::kClaimed)) != 0) continue;
     if (claim(&slot, slot_word::generation(word), TETHER_E_CLOSED) ==
         Claim::kWon) {
-      (void)(!fault::fires(fault::Point::kShutdownCloseOut) &&
-             queues_.delivery.enqueue(token, &slot));
+      delivery_->hand_over(&token, &slot, fault::Point::kShutdownCloseOut);
       queued = true;
     }
   }

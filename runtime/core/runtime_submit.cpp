@@ -384,8 +384,8 @@ Status Runtime::cancel(uint64_t ticket_value) {
   Slot* slot = ticket_value == 0 ? nullptr : slots_.find(ticket_value);
   switch (claim(slot, ticket::generation(ticket_value), TETHER_E_CANCELLED)) {
     case Claim::kWon:
-      (void)(!fault::fires(fault::Point::kCancelEnqueue) &&
-             queues_.delivery.enqueue(port->delivery_token(), slot));
+      delivery_->hand_over(&port->delivery_token(), slot,
+                           fault::Point::kCancelEnqueue);
       break;
     case Claim::kAlreadyClaimed:
       result = Status::kAlreadyCompleted;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include "base/clock.h"
 #include "base/fault_injection.h"
@@ -229,9 +230,17 @@ void Lane::deliver_deferred() {
   deferred_.clear();
 }
 
+void Lane::defer_delivery(Slot* slot) {
+  try {
+    deferred_.push_back(slot);
+  } catch (const std::bad_alloc&) {
+    hand_to_delivery(slot);
+  }
+}
+
 void Lane::hand_to_delivery(Slot* slot) {
-  (void)(!fault::fires(fault::Point::kLaneHandOff) &&
-         runtime_.queues().delivery.enqueue(delivery_producer_, slot));
+  runtime_.delivery().hand_over(&delivery_producer_, slot,
+                                fault::Point::kLaneHandOff);
   runtime_.delivery().wake_if_parked();
 }
 
