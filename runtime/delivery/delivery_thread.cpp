@@ -5,10 +5,12 @@
 #include "base/clock.h"
 #include "core/runtime.h"
 #include "log/log.h"
+#include "log/rate_limit.h"
 
 namespace tether {
 namespace {
 constexpr std::size_t kBatch = 64;
+log::RateLimit g_overflow_lines;
 }  // namespace
 
 DeliveryThread::DeliveryThread(Runtime& runtime, uint32_t producer_id)
@@ -71,7 +73,8 @@ void DeliveryThread::hand_over(moodycamel::ProducerToken* token, Slot* slot,
       runtime_.queues().delivery.enqueue(*token, slot)) {
     return;
   }
-  TETHER_LOG_WARNING(
+  TETHER_LOG_LIMITED(
+      g_overflow_lines, TETHER_LOG_WARN,
       "out of memory growing the delivery queue: call %llu is delivered "
       "through its request slot's own link instead",
       static_cast<unsigned long long>(ticket::make(

@@ -22,6 +22,13 @@ extern "C" {
  * The sink may be called from any thread, including lanes and the delivery
  * thread, possibly concurrently; it must not call back into tether's
  * shutdown or destroy functions. Exceptions thrown by the sink are caught.
+ * It runs synchronously, on the thread that logs: a host thread inside a
+ * tether call (a refused submit logs there), a lane, or the delivery
+ * thread. That thread waits for it, so a slow sink slows that call.
+ * Lines a busy host can cause on every call (every request slot held,
+ * every producer port held, out of memory growing a queue) are written at
+ * most once a second per kind; the next one written ends with
+ * "(N more like this held back)".
  * Errors: TETHER_E_INVALID_ARG if min_level is not a TETHER_LOG_* value.
  * Thread safety: any thread; lines already being written may still reach
  * the previous sink. Blocks: no. */
