@@ -1,12 +1,14 @@
 // The exception firewall and the one way the shim rejects an argument.
-// Every extern "C" body runs inside guarded(): nothing thrown inside tether
-// crosses the ABI, and every rejection is logged once with its function.
+// Every extern "C" body that reaches the engine runs inside guarded() (or
+// tether::firewall() for results that are not a status): nothing thrown
+// inside tether crosses the ABI, and every rejection is logged once with its
+// function. The entry points left outside only fill or read plain fields
+// and cannot throw: the *_init functions, tether_cq_fd,
+// tether_runtime_lanes, tether_status_str and the version functions.
 #ifndef TETHER_SHIM_BOUNDARY_H_
 #define TETHER_SHIM_BOUNDARY_H_
 
-#include <exception>
-#include <new>
-
+#include "base/firewall.h"
 #include "base/status.h"
 #include "log/log.h"
 
@@ -22,17 +24,13 @@ inline tether_status reject(const char* function, tether_status status,
 // the everyday ones (busy) the body did not log itself.
 template <class Body>
 tether_status guarded(const char* function, Body&& body) noexcept {
-  try {
-    return to_c(body());
-  } catch (const std::bad_alloc&) {
-    return reject(function, TETHER_E_NO_MEMORY, "out of memory");
-  } catch (const std::exception& e) {
-    TETHER_LOG_ERR("%s: internal error: %s", function, e.what());
-    return TETHER_E_INTERNAL;
-  } catch (...) {
-    TETHER_LOG_ERR("%s: internal error", function);
-    return TETHER_E_INTERNAL;
-  }
+  return firewall_status(function, [&] { return to_c(body()); });
+}
+
+// A body without a result.
+template <class Body>
+void guarded_void(const char* function, Body&& body) noexcept {
+  firewall_void(function, body);
 }
 
 }  // namespace tether::shim

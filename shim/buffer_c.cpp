@@ -20,20 +20,18 @@ tether::buffers::Site site_of(const char* site_tag, const void* caller) {
 extern "C" {
 
 TETHER_API void* tether_buf_alloc(size_t size) {
-  try {
-    return tether::buffers::allocate_at(size, TETHER_CALLER_SITE());
-  } catch (...) {
-    return nullptr;
-  }
+  const tether::buffers::Site caller = TETHER_CALLER_SITE();
+  return tether::firewall<void*>("tether_buf_alloc", nullptr, nullptr, [&] {
+    return tether::buffers::allocate_at(size, caller);
+  });
 }
 
 TETHER_API void* tether_buf_alloc_tagged(size_t size, const char* site_tag) {
-  try {
-    return tether::buffers::allocate_at(
-        size, site_of(site_tag, __builtin_return_address(0)));
-  } catch (...) {
-    return nullptr;
-  }
+  const void* caller = __builtin_return_address(0);
+  return tether::firewall<void*>(
+      "tether_buf_alloc_tagged", nullptr, nullptr, [&] {
+        return tether::buffers::allocate_at(size, site_of(site_tag, caller));
+      });
 }
 
 TETHER_API tether_status tether_buf_free(void* data) {
@@ -67,18 +65,16 @@ TETHER_API tether_status tether_buf_size(const void* data, size_t* size_out) {
 }
 
 TETHER_API void tether_buf_live(uint64_t* count_out, uint64_t* bytes_out) {
-  try {
+  tether::shim::guarded_void("tether_buf_live", [&] {
     tether::buffers::live_totals(count_out, bytes_out);
-  } catch (...) {
-  }
+  });
 }
 
 TETHER_API void tether_buf_set_growth_threshold(uint64_t count_threshold,
                                                 uint64_t bytes_threshold) {
-  try {
+  tether::shim::guarded_void("tether_buf_set_growth_threshold", [&] {
     tether::buffers::set_live_thresholds(count_threshold, bytes_threshold);
-  } catch (...) {
-  }
+  });
 }
 
 TETHER_API tether_status tether_buf_set_mode(int32_t mode) {
@@ -93,11 +89,9 @@ TETHER_API tether_status tether_buf_set_mode(int32_t mode) {
 }
 
 TETHER_API int32_t tether_buf_mode(void) {
-  try {
-    return static_cast<int32_t>(tether::buffers::current_mode());
-  } catch (...) {
-    return TETHER_BUF_MODE_RELEASE;
-  }
+  return tether::firewall<int32_t>(
+      "tether_buf_mode", TETHER_BUF_MODE_RELEASE, TETHER_BUF_MODE_RELEASE,
+      [] { return static_cast<int32_t>(tether::buffers::current_mode()); });
 }
 
 TETHER_API tether_status tether_buf_check_all(void) {

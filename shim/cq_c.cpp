@@ -55,8 +55,10 @@ TETHER_API tether_status tether_cq_reset_fd(tether_cq* cq) {
     return tether::shim::reject("tether_cq_reset_fd", TETHER_E_INVALID_ARG,
                                 "cq is NULL");
   }
-  cq->queue->reset_fd();
-  return TETHER_OK;
+  return tether::shim::guarded("tether_cq_reset_fd", [&] {
+    cq->queue->reset_fd();
+    return tether::Status::kOk;
+  });
 }
 
 TETHER_API tether_status tether_cq_take(tether_cq* cq, void* out,
@@ -89,13 +91,16 @@ TETHER_API tether_status tether_cq_shutdown(tether_cq* cq) {
     return tether::shim::reject("tether_cq_shutdown", TETHER_E_INVALID_ARG,
                                 "cq is NULL");
   }
-  cq->queue->shutdown();
-  return TETHER_OK;
+  return tether::shim::guarded("tether_cq_shutdown", [&] {
+    cq->queue->shutdown();
+    return tether::Status::kOk;
+  });
 }
 
 TETHER_API void tether_cq_destroy(tether_cq* cq) {
   if (cq == nullptr) return;
-  cq->queue->destroy();
+  tether::shim::guarded_void("tether_cq_destroy",
+                             [&] { cq->queue->destroy(); });
   delete cq;
 }
 

@@ -17,7 +17,9 @@ TETHER_API tether_status tether_handle_release(uint64_t handle) {
 }
 
 TETHER_API uint64_t tether_handles_live(void) {
-  return tether::HandleTable::process_wide().live();
+  return tether::firewall<uint64_t>("tether_handles_live", 0, 0, [] {
+    return tether::HandleTable::process_wide().live();
+  });
 }
 
 }  // extern "C"

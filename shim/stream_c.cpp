@@ -70,11 +70,11 @@ TETHER_API tether_status tether_stream_submit_cq(tether_stream* stream,
 
 TETHER_API void tether_stream_destroy(tether_stream* stream) {
   if (stream == nullptr) return;
-  try {
+  tether::shim::guarded_void("tether_stream_destroy", [&] {
     stream->runtime->close_stream_port(stream->port);
-  } catch (...) {
-    TETHER_LOG_ERR("tether_stream_destroy: internal error");
-  }
+  });
+  // The last reference to the runtime may go here: its destructor joins
+  // its threads and cannot throw.
   delete stream;
 }
 

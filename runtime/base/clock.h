@@ -5,10 +5,13 @@
 // (CPUID 0x80000007 EDX bit 8: constant rate, ticking in every C-state) it
 // is a TSC read scaled to nanoseconds, 12 ns a read on the 2-vCPU VM this
 // was measured on against 33 ns for steady_clock. The scale is calibrated
-// once, against steady_clock over 2 ms by the first reader, and the
-// TSC-based clock starts at steady_clock's value then; reads during those
-// 2 ms use steady_clock. Elsewhere, and where the TSC is not invariant, it
-// is steady_clock.
+// once, against steady_clock over 2 ms by the first reader (up to 5
+// attempts: that reader may spend about 20 ms), and the TSC-based clock
+// starts at steady_clock's value then; other reads meanwhile use
+// steady_clock and do not wait. Runtime::start reads the clock before it
+// starts a thread, so the reader that calibrates is inside
+// tether_runtime_open, never a submitter. Elsewhere, and where the TSC is
+// not invariant, it is steady_clock.
 //
 // Only differences of its values mean anything (they are never compared
 // with another clock's), so a scale off by a few parts per million only

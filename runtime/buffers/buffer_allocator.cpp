@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "base/fault_injection.h"
 #include "buffers/asan_poison.h"
 #include "buffers/block_check.h"
 #include "buffers/block_layout.h"
@@ -55,6 +56,7 @@ __attribute__((noinline)) void* allocate(std::size_t size) {
 }
 
 void* allocate_at(std::size_t size, Site site) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (size > TETHER_BUF_MAX_SIZE) {
     TETHER_LOG_WARNING("tether_buf_alloc: %zu bytes is over the %zu-byte limit",
                        size, static_cast<std::size_t>(TETHER_BUF_MAX_SIZE));
@@ -92,6 +94,7 @@ __attribute__((noinline)) Status release(void* data) {
 }
 
 Status release_at(void* data, Site site) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (data == nullptr) return Status::kOk;
   BlockFacts facts;
   switch (claim_for_free(data, site, &facts)) {

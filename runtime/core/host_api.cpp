@@ -1,6 +1,7 @@
 #include "core/host_api.h"
 
 #include "base/clock.h"
+#include "base/firewall.h"
 #include "buffers/buffer_allocator.h"
 #include "buffers/site.h"
 #include "core/runtime.h"
@@ -11,7 +12,8 @@
 namespace tether {
 namespace {
 
-// The library is C: nothing may throw out of these.
+// The library is C: nothing may throw out of these. Each runs inside the
+// firewall (the guarded_* wrappers at the end), which the table points at.
 
 tether_status reply(uint64_t request, void* result, size_t result_len) {
   Lane* lane = Lane::current();
@@ -22,12 +24,8 @@ tether_status reply(uint64_t request, void* result, size_t result_len) {
     buffers::release(result);
     return TETHER_E_WRONG_THREAD;
   }
-  try {
-    return to_c(lane->runtime().reply(*lane, request, result, result_len, false,
-                                      0, nullptr));
-  } catch (...) {
-    return TETHER_E_INTERNAL;
-  }
+  return to_c(lane->runtime().reply(*lane, request, result, result_len, false,
+                                    0, nullptr));
 }
 
 tether_status reply_error(uint64_t request, int32_t code, const char* message) {
@@ -37,17 +35,8 @@ tether_status reply_error(uint64_t request, int32_t code, const char* message) {
                        static_cast<unsigned long long>(request));
     return TETHER_E_WRONG_THREAD;
   }
-  try {
-    return to_c(
-        lane->runtime().reply(*lane, request, nullptr, 0, true, code, message));
-  } catch (...) {
-    return TETHER_E_INTERNAL;
-  }
-}
-
-// Not inlined: the site recorded is the library's code that called it.
-__attribute__((noinline)) void* buf_alloc(size_t size) {
-  return buffers::allocate_at(size, TETHER_CALLER_SITE());
+  return to_c(
+      lane->runtime().reply(*lane, request, nullptr, 0, true, code, message));
 }
 
 tether_status buf_free(void* data) { return to_c(buffers::release(data)); }
@@ -68,12 +57,8 @@ tether_status post(tether_lane* raw_lane, tether_lane_fn fn, void* arg) {
     return TETHER_E_INVALID_ARG;
   }
   auto* lane = static_cast<Lane*>(raw_lane);
-  try {
-    return to_c(lane->loop().post(
-        [fn, arg](bool ran) { fn(arg, ran ? TETHER_OK : TETHER_E_CLOSED); }));
-  } catch (...) {
-    return TETHER_E_NO_MEMORY;
-  }
+  return to_c(lane->loop().post(
+      [fn, arg](bool ran) { fn(arg, ran ? TETHER_OK : TETHER_E_CLOSED); }));
 }
 
 tether_status timer_start(tether_lane* raw_lane, uint64_t delay_ns,
@@ -108,11 +93,7 @@ tether_status gauge_register(tether_lane* raw_lane, const char* name,
     TETHER_LOG_WARNING("gauge_register: called off lane %u", lane->index());
     return TETHER_E_WRONG_THREAD;
   }
-  try {
-    return to_c(lane->register_gauge(name, gauge_out));
-  } catch (...) {
-    return TETHER_E_NO_MEMORY;
-  }
+  return to_c(lane->register_gauge(name, gauge_out));
 }
 
 tether_status gauge_set(tether_lane* raw_lane, uint32_t gauge, uint64_t value) {
@@ -165,23 +146,117 @@ void log_line(int32_t level, const char* message) {
   TETHER_LOG(level, "library: %s", message != nullptr ? message : "(null)");
 }
 
+// --- the firewall around each entry ---------------------------------------
+
+tether_status guarded_reply(uint64_t request, void* result,
+                            size_t result_len) noexcept {
+  bool threw = true;
+  tether_status status = firewall_status("reply", [&] {
+    tether_status replied = reply(request, result, result_len);
+    threw = false;
+    return replied;
+  });
+  // reply takes the result whatever the status. Nothing that can throw
+  // comes after a claim, so a reply that threw decided nothing: the call is
+  // still live, and a result not yet freed is freed here.
+  if (threw) {
+    firewall_void("reply", [&] {
+      if (buffers::is_live(result)) buffers::release(result);
+    });
+  }
+  return status;
+}
+
+tether_status guarded_reply_error(uint64_t request, int32_t code,
+                                  const char* message) noexcept {
+  return firewall_status("reply_error",
+                         [&] { return reply_error(request, code, message); });
+}
+
+// Not inlined: the site recorded is the library's code that called it.
+__attribute__((noinline)) void* guarded_buf_alloc(size_t size) noexcept {
+  const buffers::Site site = TETHER_CALLER_SITE();
+  return firewall<void*>("buf_alloc", nullptr, nullptr,
+                         [&] { return buffers::allocate_at(size, site); });
+}
+
+tether_status guarded_buf_free(void* data) noexcept {
+  return firewall_status("buf_free", [&] { return buf_free(data); });
+}
+
+int32_t guarded_is_cancelled(uint64_t request) noexcept {
+  // Failing, say "ended": the library stops early and still replies.
+  return firewall<int32_t>("is_cancelled", 1, 1,
+                           [&] { return is_cancelled(request); });
+}
+
+tether_status guarded_post(tether_lane* lane, tether_lane_fn fn,
+                           void* arg) noexcept {
+  return firewall_status("post", [&] { return post(lane, fn, arg); });
+}
+
+tether_status guarded_timer_start(tether_lane* lane, uint64_t delay_ns,
+                                  tether_lane_fn fn, void* arg) noexcept {
+  return firewall_status("timer_start",
+                         [&] { return timer_start(lane, delay_ns, fn, arg); });
+}
+
+void guarded_log_line(int32_t level, const char* message) noexcept {
+  firewall_void("log", [&] { log_line(level, message); });
+}
+
+tether_status guarded_gauge_register(tether_lane* lane, const char* name,
+                                     uint32_t* gauge_out) noexcept {
+  return firewall_status("gauge_register",
+                         [&] { return gauge_register(lane, name, gauge_out); });
+}
+
+tether_status guarded_gauge_set(tether_lane* lane, uint32_t gauge,
+                                uint64_t value) noexcept {
+  return firewall_status("gauge_set",
+                         [&] { return gauge_set(lane, gauge, value); });
+}
+
+tether_status guarded_handle_new(void* object, tether_handle_destroy_fn destroy,
+                                 const char* type,
+                                 uint64_t* handle_out) noexcept {
+  return firewall_status("handle_new", [&] {
+    return handle_new(object, destroy, type, handle_out);
+  });
+}
+
+tether_status guarded_handle_get(uint64_t handle, void** object_out) noexcept {
+  return firewall_status("handle_get",
+                         [&] { return handle_get(handle, object_out); });
+}
+
+tether_status guarded_handle_retain(uint64_t handle) noexcept {
+  return firewall_status("handle_retain",
+                         [&] { return handle_retain(handle); });
+}
+
+tether_status guarded_handle_release(uint64_t handle) noexcept {
+  return firewall_status("handle_release",
+                         [&] { return handle_release(handle); });
+}
+
 const tether_host_api kHostApi = {sizeof(tether_host_api),
                                   TETHER_LIBRARY_ABI_VERSION,
                                   0,
-                                  &reply,
-                                  &reply_error,
-                                  &buf_alloc,
-                                  &buf_free,
-                                  &is_cancelled,
-                                  &post,
-                                  &timer_start,
-                                  &log_line,
-                                  &gauge_register,
-                                  &gauge_set,
-                                  &handle_new,
-                                  &handle_get,
-                                  &handle_retain,
-                                  &handle_release};
+                                  &guarded_reply,
+                                  &guarded_reply_error,
+                                  &guarded_buf_alloc,
+                                  &guarded_buf_free,
+                                  &guarded_is_cancelled,
+                                  &guarded_post,
+                                  &guarded_timer_start,
+                                  &guarded_log_line,
+                                  &guarded_gauge_register,
+                                  &guarded_gauge_set,
+                                  &guarded_handle_new,
+                                  &guarded_handle_get,
+                                  &guarded_handle_retain,
+                                  &guarded_handle_release};
 
 }  // namespace
 

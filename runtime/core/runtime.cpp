@@ -4,6 +4,7 @@
 #include <array>
 #include <thread>
 
+#include "base/clock.h"
 #include "buffers/buffer_allocator.h"
 #include "buffers/buffer_mode.h"
 #include "core/fork_guard.h"
@@ -61,6 +62,9 @@ Runtime::~Runtime() {
 }
 
 Status Runtime::start(std::string* error) {
+  // The clock's first reader calibrates it (base/clock.h): let that be the
+  // thread opening the runtime, which waits anyway, and not a submitter.
+  (void)now_ns();
   if (options_.buffer_debug) {
     buffers::request_debug_mode(
         ("the runtime of library '" + library_.name + "'").c_str());

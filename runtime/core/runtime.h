@@ -163,8 +163,11 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   void unreserve(Slot* slot);
   // unreserve(), and gives back the call's completion queue reference.
   Status refuse(Slot* slot, Status why);
-  // A locked producer port, or nullptr once intake is closed.
+  // A locked producer port, or nullptr once intake is closed or when every
+  // port stayed held (PortPool::acquire).
   ProducerPort* lock_port(ProducerPort* stream_port);
+  // Why lock_port() gave nullptr: kClosed, or kBusy (counted and logged).
+  Status no_port();
   // Most slots one publish() takes.
   static constexpr std::size_t kPublishRun = 32;
   // Makes reserved slots, all bound for one queue (same slot->lane), visible

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "base/clock.h"
+#include "base/fault_injection.h"
 #include "buffers/buffer_allocator.h"
 #include "completion/completion_queue.h"
 #include "core/runtime.h"
@@ -94,6 +95,7 @@ void Runtime::recycle(Slot* slot) {
 Status Runtime::reply(Lane& lane, uint64_t request, void* result,
                       std::size_t length, bool is_error, int32_t code,
                       const char* message) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   Slot* slot = request == 0 ? nullptr : slots_.find(request);
   if (slot == nullptr) {
     TETHER_LOG_WARNING("reply: request %llu was never issued; result freed",
@@ -231,6 +233,7 @@ Status Runtime::reply_past_deadline(Lane& lane, Slot* slot, uint64_t request,
 }
 
 bool Runtime::has_ended(Lane& /*lane*/, uint64_t request) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   Slot* slot = request == 0 ? nullptr : slots_.find(request);
   if (slot == nullptr) return true;
   uint64_t word = slot->word.load(std::memory_order_acquire);

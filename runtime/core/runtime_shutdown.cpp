@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "base/fault_injection.h"
 #include "core/runtime.h"
 #include "delivery/delivery_thread.h"
 #include "lanes/lane.h"
@@ -88,7 +89,7 @@ void Runtime::claim_all_pending_as_closed() {
     if ((flags & (slot_word::kFree | slot_word::kClaimed)) != 0) continue;
     if (claim(&slot, slot_word::generation(word), TETHER_E_CLOSED) ==
         Claim::kWon) {
-      queues_.delivery.enqueue(token, &slot);
+      delivery_->hand_over(&token, &slot, fault::Point::kShutdownCloseOut);
       queued = true;
     }
   }

@@ -4,15 +4,23 @@
 #include <cstring>
 
 #include "base/clock.h"
+#include "base/fault_injection.h"
 #include "buffers/buffer_allocator.h"
 #include "completion/completion_queue.h"
 #include "core/runtime.h"
 #include "delivery/delivery_thread.h"
 #include "lanes/lane.h"
 #include "log/log.h"
+#include "log/rate_limit.h"
 
 namespace tether {
 namespace {
+
+// Lines a busy host could otherwise trigger on every submit: one a second
+// each, since the host's log sink runs on the submitting thread.
+log::RateLimit g_slots_held_lines;
+log::RateLimit g_ports_held_lines;
+log::RateLimit g_queue_memory_lines;
 
 uint32_t lane_for_key(uint64_t key, uint32_t lanes) {
   // splitmix64's finaliser: neighbouring keys spread over the lanes.
@@ -140,7 +148,8 @@ Status Runtime::reserve(const tether_call& call, std::size_t bytes,
   // lane and the delivery thread may also hold a return batch's worth.
   Slot* slot = slots_.acquire();
   if (slot == nullptr) {
-    TETHER_LOG_WARNING(
+    TETHER_LOG_LIMITED(
+        g_slots_held_lines, TETHER_LOG_WARN,
         "submit: every request slot is held: library '%s' keeps requests "
         "whose calls ended without ever replying to them",
         library_.name.c_str());
@@ -199,7 +208,8 @@ Status Runtime::publish(ProducerPort& port, Slot* const* slots,
   bool queued = count == 1 ? queue.enqueue(token, slots[0])
                            : queue.enqueue_bulk(token, slots, count);
   if (!queued) {
-    TETHER_LOG_ERR("submit: out of memory growing a request queue");
+    TETHER_LOG_LIMITED(g_queue_memory_lines, TETHER_LOG_ERROR,
+                       "submit: out of memory growing a request queue");
     for (std::size_t i = 0; i < count; ++i) refuse(slots[i], Status::kNoMemory);
     return Status::kNoMemory;
   }
@@ -209,7 +219,8 @@ Status Runtime::publish(ProducerPort& port, Slot* const* slots,
                                   DeadlineEntry{deadlines[i], tickets[i]})) {
       delivery_->note_deadline(deadlines[i]);
     } else {
-      TETHER_LOG_ERR(
+      TETHER_LOG_LIMITED(
+          g_queue_memory_lines, TETHER_LOG_ERROR,
           "submit: out of memory; call %llu runs without its deadline",
           static_cast<unsigned long long>(tickets[i]));
     }
@@ -239,8 +250,18 @@ ProducerPort* Runtime::lock_port(ProducerPort* stream_port) {
   return port;
 }
 
+Status Runtime::no_port() {
+  if (closed()) return Status::kClosed;
+  rejected_busy_.fetch_add(1, std::memory_order_relaxed);
+  TETHER_LOG_LIMITED(g_ports_held_lines, TETHER_LOG_WARN,
+                     "every producer port stayed held by other submitters; "
+                     "refused as busy rather than wait");
+  return Status::kBusy;
+}
+
 Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
                        const CompletionTarget& target, uint64_t* ticket_out) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (forked()) return Status::kForked;
   std::size_t bytes = 0;
   Status status = check(call, target, &bytes);
@@ -256,7 +277,7 @@ Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
     return status;
   }
   ProducerPort* port = lock_port(stream_port);
-  if (port == nullptr) return refuse(slot, Status::kClosed);
+  if (port == nullptr) return refuse(slot, no_port());
   const uint32_t lane = slot->lane;  // the slot is the lane's once published
   status = publish(*port, &slot, 1, ticket_out);
   port->unlock();
@@ -331,7 +352,7 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
   // enqueued together, and each touched lane is woken once at the end: the
   // batch pays for synchronisation once, not per call.
   ProducerPort* port = lock_port(nullptr);
-  if (port == nullptr) return Status::kClosed;
+  if (port == nullptr) return no_port();
   const uint64_t now = now_ns();
   std::bitset<kMaxLanes + 1> to_wake;  // lane indices; lanes: the shared one
   uint64_t cq_calls_held = 0;          // begun on `cq`, not yet given to a call
@@ -392,16 +413,18 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
 }
 
 Status Runtime::cancel(uint64_t ticket_value) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (forked()) return Status::kForked;
   // Holding a port keeps shutdown from stopping the delivery thread before
   // the cancelled completion is queued for it.
   ProducerPort* port = ports_.acquire(closed_);
-  if (port == nullptr) return Status::kClosed;
+  if (port == nullptr) return no_port();
   Status result = Status::kOk;
   Slot* slot = ticket_value == 0 ? nullptr : slots_.find(ticket_value);
   switch (claim(slot, ticket::generation(ticket_value), TETHER_E_CANCELLED)) {
     case Claim::kWon:
-      queues_.delivery.enqueue(port->delivery_token(), slot);
+      delivery_->hand_over(&port->delivery_token(), slot,
+                           fault::Point::kCancelEnqueue);
       break;
     case Claim::kAlreadyClaimed:
       result = Status::kAlreadyCompleted;

@@ -5,10 +5,12 @@
 #include "base/clock.h"
 #include "core/runtime.h"
 #include "log/log.h"
+#include "log/rate_limit.h"
 
 namespace tether {
 namespace {
 constexpr std::size_t kBatch = 64;
+log::RateLimit g_overflow_lines;
 }  // namespace
 
 DeliveryThread::DeliveryThread(Runtime& runtime, uint32_t producer_id)
@@ -69,10 +71,39 @@ void DeliveryThread::run() {
   thread_id_.store(std::thread::id{});
 }
 
+void DeliveryThread::hand_over(moodycamel::ProducerToken* token, Slot* slot,
+                               fault::Point point) {
+  if (token != nullptr && token->valid() && !fault::fires(point) &&
+      runtime_.queues().delivery.enqueue(*token, slot)) {
+    return;
+  }
+  TETHER_LOG_LIMITED(
+      g_overflow_lines, TETHER_LOG_WARN,
+      "out of memory growing the delivery queue: call %llu is delivered "
+      "through its request slot's own link instead",
+      static_cast<unsigned long long>(ticket::make(
+          slot_word::generation(slot->word.load(std::memory_order_relaxed)),
+          slot->index)));
+  Slot* head = overflow_.load(std::memory_order_relaxed);
+  do {
+    slot->overflow_next = head;
+  } while (!overflow_.compare_exchange_weak(
+      head, slot, std::memory_order_seq_cst, std::memory_order_relaxed));
+}
+
 std::size_t DeliveryThread::deliver_queued() {
   Slot* batch[Runtime::kDeliverBatch];
   std::size_t total = 0;
   std::size_t n;
+  // Each link is read before its slot is delivered (and may be recycled).
+  for (Slot* list = overflow_.exchange(nullptr, std::memory_order_acquire);
+       list != nullptr; total += n) {
+    for (n = 0; list != nullptr && n < Runtime::kDeliverBatch; ++n) {
+      batch[n] = list;
+      list = list->overflow_next;
+    }
+    runtime_.deliver(batch, n, counters_, producer_id_);
+  }
   while ((n = runtime_.queues().delivery.try_dequeue_bulk(
               delivery_consumer_, batch, Runtime::kDeliverBatch)) != 0) {
     runtime_.deliver(batch, n, counters_, producer_id_);
@@ -139,7 +170,8 @@ void DeliveryThread::purge_finished_deadlines() {
 
 bool DeliveryThread::queues_look_empty() const {
   return runtime_.queues().delivery.size_approx() == 0 &&
-         runtime_.queues().deadlines.size_approx() == 0;
+         runtime_.queues().deadlines.size_approx() == 0 &&
+         overflow_.load(std::memory_order_seq_cst) == nullptr;
 }
 
 }  // namespace tether

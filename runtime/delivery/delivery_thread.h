@@ -7,8 +7,12 @@
 // arms one event-loop timer for the earliest. A submitter wakes the thread
 // only when its deadline is earlier than what the thread will wake for.
 //
-// Thread safety: note_deadline and wake_if_parked from any thread; start and
-// stop_and_join from the runtime's controlling thread.
+// Hand-over cannot fail: a claimed call whose enqueue finds no memory goes
+// on an intrusive list through the slot's own link, which this thread
+// drains with the queue. So an outcome once decided is always delivered.
+//
+// Thread safety: hand_over, note_deadline and wake_if_parked from any
+// thread; start and stop_and_join from the runtime's controlling thread.
 #ifndef TETHER_RUNTIME_DELIVERY_DELIVERY_THREAD_H_
 #define TETHER_RUNTIME_DELIVERY_DELIVERY_THREAD_H_
 
@@ -20,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/fault_injection.h"
 #include "core/counters.h"
 #include "lanes/event_loop.h"
 #include "queues/queues.h"
@@ -40,6 +45,12 @@ class DeliveryThread {
   void stop_and_join();
 
   void wake_if_parked() { loop_.wake_if_parked(); }
+  // Queues a claimed, undelivered call for delivery here, through `token`
+  // (nullptr or invalid: straight to the overflow list). Never fails; logs
+  // when memory ran out. `point` names the caller for fault injection. The
+  // caller wakes the thread.
+  void hand_over(moodycamel::ProducerToken* token, Slot* slot,
+                 fault::Point point);
   // After enqueueing a DeadlineEntry: wakes the thread if it would
   // otherwise sleep past `deadline_ns`. Thread-safe.
   void note_deadline(uint64_t deadline_ns) {
@@ -77,6 +88,8 @@ class DeliveryThread {
   moodycamel::ConsumerToken deadline_consumer_;
   std::priority_queue<DeadlineEntry, std::vector<DeadlineEntry>, Later>
       deadlines_;
+  // Claimed calls whose enqueue failed, newest first (Slot::overflow_next).
+  alignas(kCacheLine) std::atomic<Slot*> overflow_{nullptr};
   uint64_t timer_armed_for_ = UINT64_MAX;  // delivery thread
   // The earliest time the thread will wake by itself; 0 while awake.
   alignas(kCacheLine) std::atomic<uint64_t> wake_by_ns_{0};

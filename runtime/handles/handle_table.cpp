@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 
+#include "base/fault_injection.h"
 #include "log/log.h"
 
 namespace tether {
@@ -66,6 +67,7 @@ void HandleTable::push_free(uint32_t index) {
 
 Status HandleTable::create(void* object, HandleDestroyFn destroy,
                            const char* type, uint64_t* handle_out) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   uint32_t index = pop_free();
   if (index == 0) {
     std::lock_guard<std::mutex> lock(grow_mutex_);
@@ -104,6 +106,7 @@ Status HandleTable::create(void* object, HandleDestroyFn destroy,
 }
 
 Status HandleTable::adjust(uint64_t handle, int delta, void** object_out) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   auto stale = [handle] {
     TETHER_LOG_WARNING(
         "handle %llu is stale (its last reference was released, or it was "

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "base/clock.h"
+#include "base/fault_injection.h"
 #include "log/log.h"
 
 namespace tether {
@@ -66,6 +67,7 @@ EventLoop::~EventLoop() {
 }
 
 Status EventLoop::post(Work work) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   {
     std::lock_guard<std::mutex> lock(impl_->post_mutex);
     if (!impl_->accepting) return Status::kClosed;
@@ -81,6 +83,7 @@ Status EventLoop::post(Work work) {
 }
 
 Status EventLoop::schedule(uint64_t delay_ns, Work work) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (impl_->closing) return Status::kClosed;
   auto* timer = new asio::steady_timer(impl_->io);
   timer->expires_after(std::chrono::nanoseconds(delay_ns));

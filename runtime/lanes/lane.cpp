@@ -7,8 +7,10 @@
 #include <atomic>
 #include <cstdio>
 #include <exception>
+#include <new>
 
 #include "base/clock.h"
+#include "base/fault_injection.h"
 #include "core/host_api.h"
 #include "core/runtime.h"
 #include "crash/lane_marker.h"
@@ -229,12 +231,22 @@ void Lane::deliver_deferred() {
   deferred_.clear();
 }
 
+void Lane::defer_delivery(Slot* slot) {
+  try {
+    deferred_.push_back(slot);
+  } catch (const std::bad_alloc&) {
+    hand_to_delivery(slot);
+  }
+}
+
 void Lane::hand_to_delivery(Slot* slot) {
-  runtime_.queues().delivery.enqueue(delivery_producer_, slot);
+  runtime_.delivery().hand_over(&delivery_producer_, slot,
+                                fault::Point::kLaneHandOff);
   runtime_.delivery().wake_if_parked();
 }
 
 Status Lane::register_gauge(const char* name, uint32_t* gauge_out) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   gauges_.emplace_back("gauge '" + std::string(name) + "' of library '" +
                            runtime_.library().name + "' on lane " +
                            std::to_string(index_),
@@ -244,6 +256,7 @@ Status Lane::register_gauge(const char* name, uint32_t* gauge_out) {
 }
 
 Status Lane::set_gauge(uint32_t gauge, uint64_t value) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
   if (gauge >= gauges_.size()) return Status::kInvalidArg;
   gauges_[gauge].watch.observe(value);
   return Status::kOk;

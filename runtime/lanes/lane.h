@@ -65,7 +65,9 @@ class Lane : public tether_lane {
 
   // Lane thread: a reply won its claim; deliver it once the handler (or
   // timer, or posted work) that replied has returned.
-  void defer_delivery(Slot* slot) { deferred_.push_back(slot); }
+  // Never fails: with no memory to grow the list, the delivery thread
+  // delivers it instead.
+  void defer_delivery(Slot* slot);
   // Lane thread: hands a claimed reply to the delivery thread.
   void hand_to_delivery(Slot* slot);
 

@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include "base/fault_injection.h"
+
 namespace tether::log {
 namespace {
 
@@ -61,19 +63,7 @@ const char* level_name(int32_t level) {
   }
 }
 
-}  // namespace
-
-bool enabled(int32_t level) {
-  return level >= g_min_level.load(std::memory_order_relaxed);
-}
-
-void write(int32_t level, const char* format, ...) {
-  char line[1024];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(line, sizeof line, format, args);
-  va_end(args);
-
+void write_line(int32_t level, const char* line) {
   LineInProgress in_progress;
   Sink sink;
   {
@@ -90,6 +80,38 @@ void write(int32_t level, const char* format, ...) {
     std::fprintf(stderr, "tether: error: the log sink threw; line was: %s\n",
                  line);
   }
+}
+
+}  // namespace
+
+bool enabled(int32_t level) {
+  return level >= g_min_level.load(std::memory_order_relaxed);
+}
+
+void write(int32_t level, const char* format, ...) {
+  fault::throw_if_fires(fault::Point::kEngineThrows);
+  char line[1024];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  write_line(level, line);
+}
+
+void write_suppressed(int32_t level, uint64_t suppressed, const char* format,
+                      ...) {
+  char line[1024];
+  va_list args;
+  va_start(args, format);
+  int length = std::vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  if (suppressed != 0 && length >= 0 &&
+      static_cast<std::size_t>(length) < sizeof line) {
+    std::snprintf(line + length, sizeof line - length,
+                  " (%llu more like this held back)",
+                  static_cast<unsigned long long>(suppressed));
+  }
+  write_line(level, line);
 }
 
 Status set_sink(tether_log_fn sink, uint64_t user_data, int32_t min_level) {

@@ -19,6 +19,11 @@ bool enabled(int32_t level);
 void write(int32_t level, const char* format, ...)
     __attribute__((format(printf, 2, 3)));
 
+// As write(), adding how many like lines were held back (log/rate_limit.h)
+// when that is not 0.
+void write_suppressed(int32_t level, uint64_t suppressed, const char* format,
+                      ...) __attribute__((format(printf, 3, 4)));
+
 // REQUIRES: level is a TETHER_LOG_* value.
 Status set_sink(tether_log_fn sink, uint64_t user_data, int32_t min_level);
 

@@ -27,7 +27,7 @@ ProducerPort* PortPool::acquire(const std::atomic<bool>& closed) {
   static thread_local std::size_t hint =
       std::hash<std::thread::id>{}(std::this_thread::get_id());
   const std::size_t count = ports_.size();
-  for (;;) {
+  for (int scan = 0; scan < kAcquireScans; ++scan) {
     for (std::size_t i = 0; i < count; ++i) {
       ProducerPort* port = ports_[(hint + i) % count].get();
       if (port->try_lock()) {
@@ -38,6 +38,7 @@ ProducerPort* PortPool::acquire(const std::atomic<bool>& closed) {
     if (closed.load(std::memory_order_seq_cst)) return nullptr;
     cpu_relax();
   }
+  return nullptr;
 }
 
 void PortPool::lock_all_forever() {

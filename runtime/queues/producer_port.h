@@ -77,9 +77,13 @@ class PortPool {
   PortPool(const PortPool&) = delete;
   PortPool& operator=(const PortPool&) = delete;
 
-  // A locked port, or nullptr once `closed` is set. Spins over the ports
-  // while all are held (each holder keeps one for a single enqueue).
-  // Thread-safe.
+  // Full scans acquire() makes over the ports before giving up.
+  static constexpr int kAcquireScans = 64;
+
+  // A locked port, or nullptr once `closed` is set or when every port
+  // stayed held for kAcquireScans scans (microseconds: each holder keeps
+  // one for a single enqueue, so it takes as many submitters as there are
+  // ports, preempted while holding them). Never sleeps. Thread-safe.
   ProducerPort* acquire(const std::atomic<bool>& closed);
 
   // Locks every pooled port and every registered stream port, for good.

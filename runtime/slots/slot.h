@@ -141,6 +141,10 @@ struct alignas(kCacheLine) Slot {
   std::size_t error_len = 0;
 
   alignas(16) unsigned char inline_payload[kInlinePayload];
+
+  // The link of the delivery thread's overflow list: a claimed slot is
+  // handed to the delivery thread at most once, so it needs one link.
+  Slot* overflow_next = nullptr;
 };
 
 static_assert(offsetof(Slot, deadline_ns) < kCacheLine,
@@ -150,6 +154,8 @@ static_assert(offsetof(Slot, target) == kCacheLine &&
               "target, ownership and result share line 1");
 static_assert(offsetof(Slot, error) == 2 * kCacheLine,
               "a library error's text starts line 2");
+static_assert(sizeof(Slot) == 4 * kCacheLine,
+              "the overflow link fits in line 3");
 
 }  // namespace tether
 

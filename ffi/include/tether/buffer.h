@@ -113,6 +113,18 @@ extern "C" {
 #define TETHER_BUF_PROBLEM_UNDERWRITE ((int32_t)3) /* before the start */
 #define TETHER_BUF_PROBLEM_WRITE_AFTER_FREE ((int32_t)4)
 
+/* What the buffer functions may wait for: every function that takes a
+ * buffer pointer (and tether_buf_alloc, and a submit with a moved payload)
+ * looks the pointer up in a registry split into 32 shards by address, under
+ * that shard's lock, which no caller holds across anything slow. Three
+ * walks hold each shard's lock in turn while they visit its live buffers
+ * (about 1/32 of all): tether_buf_check_all() (checking each one's header
+ * and guards), a leak report and a live-buffer growth line (adding each one
+ * to a per-site table). A buffer function whose pointer falls in the shard
+ * being walked waits for that shard's visit. Besides, tether_buf_alloc
+ * takes memory from malloc, and tether_buf_free gives it back, with
+ * whatever waiting the C library's allocator does. */
+
 /* Allocates a buffer of `size` bytes (0 is allowed and gives a distinct,
  * freeable pointer), aligned to 16 bytes. Contents are unspecified
  * (TETHER_BUF_NEW_BYTE in debug mode). Its allocation site is the caller's
@@ -121,7 +133,8 @@ extern "C" {
  *   move it into tether (a moved payload, a library's reply).
  * Errors: NULL when size > TETHER_BUF_MAX_SIZE or memory is exhausted
  *   (logged).
- * Thread safety: any thread. Blocks: no (takes a short internal lock). */
+ * Thread safety: any thread. Blocks: no; takes a registry shard's lock
+ *   and calls malloc (see "What the buffer functions may wait for"). */
 TETHER_API TETHER_OWN void* tether_buf_alloc(size_t size);
 
 /* As tether_buf_alloc(), with `site_tag` as its allocation site in reports
@@ -142,7 +155,8 @@ TETHER_API TETHER_OWN void* tether_buf_alloc_tagged(size_t size,
  *   sites, and nothing is freed or read. TETHER_E_BUFFER_CORRUPT if a write
  *   past the end or before the start damaged it (logged with the sites):
  *   the buffer counts as freed and its memory is retired, never reused.
- * Thread safety: any thread. Blocks: no. */
+ * Thread safety: any thread. Blocks: no; takes a registry shard's lock
+ *   and calls free (see "What the buffer functions may wait for"). */
 TETHER_API tether_status tether_buf_free(TETHER_OWN void* data);
 
 /* As tether_buf_free(), with `site_tag` as the freeing site in reports
@@ -155,7 +169,8 @@ TETHER_API tether_status tether_buf_free_tagged(TETHER_OWN void* data,
 /* The size `data` was allocated with.
  * Errors: TETHER_E_INVALID_ARG if size_out is NULL; TETHER_E_FOREIGN_BUFFER
  *   if `data` is NULL or not a live tether buffer.
- * Thread safety: any thread. Blocks: no. */
+ * Thread safety: any thread. Blocks: no; takes a registry shard's lock
+ *   (see "What the buffer functions may wait for"). */
 TETHER_API tether_status tether_buf_size(const void* data, size_t* size_out);
 
 /* Number of live tether buffers and their total bytes, process-wide. Either

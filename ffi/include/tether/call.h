@@ -25,7 +25,24 @@
  * the two (the runtime's part of a ticket then repeats). A finished call's
  * ticket stays stale until its request slot has been reused 2^24 times.
  * Hosts whose numbers are doubles (JavaScript, LuaJIT) must carry them as
- * BigInt or 64-bit cdata. */
+ * BigInt or 64-bit cdata.
+ *
+ * What submit and cancel may wait for. They never sleep, and never wait
+ * for a lane, the delivery thread, a callback or another submitter's
+ * progress: a submitter borrows one of a few pooled producer ports (two per
+ * CPU, 4 to 16; each is held for one enqueue), and when every one stays
+ * held for 64 scans over them (microseconds) the call returns
+ * TETHER_E_BUSY instead of waiting on. What they may still wait for:
+ *   - a moved payload is checked in the buffer registry under one shard's
+ *     lock (see "What the buffer functions may wait for" in
+ *     tether/buffer.h);
+ *   - a copied payload over 64 bytes is copied into memory from malloc, with
+ *     whatever waiting the C library's allocator does;
+ *   - a submit that fails or is refused may write a log line, and the
+ *     host's log sink runs on the submitting thread (tether/log.h); lines a
+ *     refusal can repeat on every call are written at most once a second.
+ * Time is read from a clock the first tether_runtime_open() calibrated, so
+ * no call here pays for that. */
 #ifndef TETHER_CALL_H
 #define TETHER_CALL_H
 
@@ -110,11 +127,14 @@ struct tether_completion {
  *   too small; NULL payload with a length; a moved payload that is not a
  *   live tether buffer); TETHER_E_VERSION (struct_size larger than this
  *   tether knows); TETHER_E_TOO_LARGE (payload over max_payload_bytes);
- *   TETHER_E_BUSY (over the calls or bytes in flight credits: nothing is
- *   queued, retry later); TETHER_E_CLOSED (shut down); TETHER_E_FORKED.
+ *   TETHER_E_BUSY (over the calls or bytes in flight credits, every request
+ *   slot held, or every producer port held by other submitters: nothing is
+ *   queued, retry later); TETHER_E_CLOSED (shut down); TETHER_E_NO_MEMORY
+ *   (nothing is queued); TETHER_E_FORKED.
  * Thread safety: any thread. The callback runs on a lane or the delivery
  *   thread (see tether_runtime_config.deliver), never inside submit.
- * Blocks: no, never. */
+ * Blocks: no: never sleeps; may wait only as "What submit and cancel may
+ *   wait for" above says. */
 TETHER_API tether_status tether_submit(tether_runtime* runtime,
                                        const tether_call* call,
                                        tether_callback_fn callback,
@@ -128,7 +148,7 @@ TETHER_API tether_status tether_submit(tether_runtime* runtime,
  *   the call is in flight (its completion is then freed by tether).
  * Errors: as tether_submit(), plus TETHER_E_CLOSED when cq is shut down and
  *   TETHER_E_INVALID_ARG when cq is NULL or belongs to another runtime.
- * Thread safety: any thread. Blocks: no, never. */
+ * Thread safety: any thread. Blocks: no: as tether_submit(). */
 TETHER_API tether_status tether_submit_cq(tether_runtime* runtime,
                                           const tether_call* call,
                                           tether_cq* cq, uint64_t tag,
@@ -146,7 +166,7 @@ TETHER_API tether_status tether_submit_cq(tether_runtime* runtime,
  * were. tickets_out (may be NULL) receives one ticket per accepted call.
  * Errors: as tether_submit(), for the first call refused; user_data and
  *   submitted_out must not be NULL.
- * Thread safety: any thread. Blocks: no. */
+ * Thread safety: any thread. Blocks: no: as tether_submit(). */
 TETHER_API tether_status tether_submit_batch(
     tether_runtime* runtime, const tether_call* calls, size_t count,
     tether_callback_fn callback, const uint64_t* user_data,
@@ -154,7 +174,7 @@ TETHER_API tether_status tether_submit_batch(
 
 /* As tether_submit_batch(), completing into `cq` with tags[i] (`tags` must
  * not be NULL), as tether_submit_cq() does.
- * Thread safety: any thread. Blocks: no, never. */
+ * Thread safety: any thread. Blocks: no: as tether_submit(). */
 TETHER_API tether_status tether_submit_batch_cq(tether_runtime* runtime,
                                                 const tether_call* calls,
                                                 size_t count, tether_cq* cq,
@@ -172,8 +192,10 @@ TETHER_API tether_status tether_submit_batch_cq(tether_runtime* runtime,
  *   handed over and its request released, even if its callback has not run
  *   yet or it still waits in its queue); TETHER_E_ALREADY_COMPLETED (its
  *   outcome was already decided, and its request not yet released);
- *   TETHER_E_CLOSED; TETHER_E_FORKED.
- * Thread safety: any thread. Blocks: no. */
+ *   TETHER_E_BUSY (every producer port stayed held by submitters: nothing
+ *   was decided, retry); TETHER_E_CLOSED; TETHER_E_FORKED.
+ * Thread safety: any thread. Blocks: no: never sleeps; may wait only for
+ *   a producer port, as "What submit and cancel may wait for" above says. */
 TETHER_API tether_status tether_cancel(tether_runtime* runtime,
                                        uint64_t ticket);
 

@@ -16,7 +16,16 @@
  * reply_error), before handle returns or later from the same lane (a posted
  * function or a timer). A reply after the call has already ended
  * (cancelled, past its deadline, shut down, replied before) returns
- * TETHER_E_ALREADY_COMPLETED and tether frees the result it was handed. */
+ * TETHER_E_ALREADY_COMPLETED and tether frees the result it was handed.
+ *
+ * Failures inside tether: no host function lets a C++ exception out. When
+ * tether itself fails inside one (out of memory, an internal error), the
+ * function logs a line naming it and returns TETHER_E_NO_MEMORY (memory
+ * ran out) or TETHER_E_INTERNAL; buf_alloc returns NULL, is_cancelled
+ * returns 1 and log drops the line. Such a failure changes nothing: a reply
+ * or reply_error that failed so decided nothing (reply still frees its
+ * result; the request still needs its one reply), and a handle function
+ * took or dropped no reference. */
 #ifndef TETHER_LIBRARY_H
 #define TETHER_LIBRARY_H
 

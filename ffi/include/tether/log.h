@@ -23,6 +23,13 @@ extern "C" {
  * thread, possibly concurrently; it must not call back into tether's
  * shutdown or destroy functions, nor into tether_log_set_sink. Exceptions
  * thrown by the sink are caught.
+ * It runs synchronously, on the thread that logs: a host thread inside a
+ * tether call (a refused submit logs there), a lane, or the delivery
+ * thread. That thread waits for it, so a slow sink slows that call.
+ * Lines a busy host can cause on every call (every request slot held,
+ * every producer port held, out of memory growing a queue) are written at
+ * most once a second per kind; the next one written ends with
+ * "(N more like this held back)".
  * When this returns, the previous sink is not running and will never be
  * called again: its user_data may be freed. Lines that start after it
  * returns go to the new sink.

@@ -111,7 +111,9 @@ TETHER_API void tether_runtime_config_init(tether_runtime_config* config);
  *   abi_version, or the config's struct_size, is newer than this tether:
  *   see tether/types.h); TETHER_E_LOAD (a lane_start failed);
  *   TETHER_E_NO_MEMORY.
- * Thread safety: any thread. Blocks: yes, until every lane has started. */
+ * Thread safety: any thread. Blocks: yes, until every lane has started; the
+ *   first open in a process also calibrates tether's clock (up to about
+ *   20 ms), so that no later call does. */
 TETHER_API tether_status tether_runtime_open(
     const tether_library* library, const tether_runtime_config* config,
     TETHER_OWN tether_runtime** runtime_out, TETHER_OWN char** error_out);

@@ -1,0 +1,64 @@
+// Fault points: named places in the engine where a test can make an
+// operation fail (an enqueue that finds no memory) or throw std::bad_alloc,
+// on the Nth pass from when it was armed.
+//
+// Compiled into every build, so the code a test drives down a failure path
+// is the code that ships. Unarmed, a point costs one relaxed load of a word
+// nothing writes (it stays in every core's cache). Only C++ code linked
+// against the engine can arm one: libtether.so exports tether_* symbols
+// only, so no host can trip a point by accident.
+//
+// Thread safety: every function is thread-safe. A point fires for whichever
+// thread passes it: a test arms a point that only the path under test
+// passes.
+#ifndef TETHER_RUNTIME_BASE_FAULT_INJECTION_H_
+#define TETHER_RUNTIME_BASE_FAULT_INJECTION_H_
+
+#include <atomic>
+#include <cstdint>
+
+namespace tether::fault {
+
+enum class Point : uint32_t {
+  // The engine function behind a C entry point (shim or host function)
+  // throws std::bad_alloc: what the exception firewall must stop.
+  kEngineThrows,
+  // tether_cancel's enqueue of the cancelled call for the delivery thread.
+  kCancelEnqueue,
+  // A lane's enqueue of a claimed call for the delivery thread (on-thread
+  // delivery, a reply past its deadline).
+  kLaneHandOff,
+  // Shutdown's enqueue of a call it closed for the delivery thread.
+  kShutdownCloseOut,
+  kCount,
+};
+
+// Makes `point` fire on its nth pass from now (1: the next one) and on the
+// `times - 1` passes after that. Re-arming replaces the earlier arming.
+void arm(Point point, uint32_t nth = 1, uint32_t times = 1);
+// Disarms every point and clears their counts.
+void disarm_all();
+// How many times `point` fired since it was last armed.
+uint64_t fired(Point point);
+
+namespace detail {
+inline std::atomic<uint32_t> g_armed{0};  // points armed and not spent
+bool fires_slow(Point point);
+}  // namespace detail
+
+// True when the caller must act as if its operation failed.
+inline bool fires(Point point) {
+  if (detail::g_armed.load(std::memory_order_relaxed) == 0) return false;
+  return detail::fires_slow(point);
+}
+
+// Throws std::bad_alloc when `point` fires.
+void throw_if_fires_slow(Point point);
+inline void throw_if_fires(Point point) {
+  if (detail::g_armed.load(std::memory_order_relaxed) == 0) return;
+  throw_if_fires_slow(point);
+}
+
+}  // namespace tether::fault
+
+#endif  // TETHER_RUNTIME_BASE_FAULT_INJECTION_H_
