@@ -20,8 +20,9 @@ inline tether_status reject(const char* function, tether_status status,
   return status;
 }
 
-// Maps a Status body to tether_status, logging any non-OK status other than
-// the everyday ones (busy) the body did not log itself.
+// Maps a Status body to tether_status. It logs only what it catches (an
+// exception); a non-OK status the body returns is the body's to log, and
+// each body logs its rejections where it finds them.
 template <class Body>
 tether_status guarded(const char* function, Body&& body) noexcept {
   return firewall_status(function, [&] { return to_c(body()); });
