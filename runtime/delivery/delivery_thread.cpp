@@ -81,9 +81,9 @@ void DeliveryThread::hand_over(moodycamel::ProducerToken* token, Slot* slot,
       g_overflow_lines, TETHER_LOG_WARN,
       "out of memory growing the delivery queue: call %llu is delivered "
       "through its request slot's own link instead",
-      static_cast<unsigned long long>(ticket::make(
+      static_cast<unsigned long long>(runtime_.slots().ticket_of(
           slot_word::generation(slot->word.load(std::memory_order_relaxed)),
-          slot->index)));
+          *slot)));
   Slot* head = overflow_.load(std::memory_order_relaxed);
   do {
     slot->overflow_next = head;
