@@ -103,9 +103,13 @@ struct tether_host_api {
 
   /* Registers a gauge on `lane`: a value the library owns that must not grow
    * without bound (a VM's stack top, a cache's entry count). tether's growth
-   * watch logs it at each power-of-two boundary above the runtime's
-   * growth_threshold, naming the gauge, the library and the lane. `name` is
-   * copied. *gauge_out is the id to pass to gauge_set on the same lane.
+   * watch logs it by the rule of tether_runtime_config.growth_threshold: a
+   * value set at or above a power-of-two boundary (T, 2T, 4T, ..., T being
+   * growth_threshold rounded up to a power of two) that has not logged
+   * writes one WARN line, naming the gauge, the library and the lane; a
+   * value past several boundaries at once writes one line, for the highest;
+   * boundary B logs again only after a value at or below B/4 was set. `name`
+   * is copied. *gauge_out is the id to pass to gauge_set on the same lane.
    * Errors: TETHER_E_INVALID_ARG (NULL argument); TETHER_E_WRONG_THREAD.
    * Thread safety: lane only. Blocks: no. */
   tether_status (*gauge_register)(tether_lane* lane, const char* name,
