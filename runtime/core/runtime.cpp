@@ -6,6 +6,7 @@
 
 #include "buffers/buffer_allocator.h"
 #include "buffers/buffer_mode.h"
+#include "completion/queue_names.h"
 #include "core/fork_guard.h"
 #include "delivery/delivery_thread.h"
 #include "lanes/lane.h"
@@ -50,11 +51,14 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
       calls_(options.max_calls_in_flight),
       in_flight_watch_(
           "calls in flight on the runtime of library '" + library_.name + "'",
-          options.credit_bounded_threshold()) {}
+          options.credit_bounded_threshold()) {
+  queue_names::add_runtime(id_, library_.name);
+}
 
 Runtime::~Runtime() {
-  if (forked()) return;  // the threads belong to the parent
+  if (forked()) return;  // the threads (and the names' lock) are the parent's
   stop_threads();
+  queue_names::remove_runtime(id_);
 }
 
 Status Runtime::start(std::string* error) {

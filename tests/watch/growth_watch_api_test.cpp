@@ -88,6 +88,24 @@ class GrowthWatchApiTest : public ::testing::Test {
     tether_runtime_stats(runtime_, &stats);
     return stats.completed_ok;
   }
+  // One call at a time, so the lane sees the values in this order.
+  void set_gauge_and_wait(uint64_t value) {
+    std::atomic<bool> done{false};
+    tether_call call;
+    tether_call_init(&call);
+    call.method = kSetGauge;
+    call.payload = &value;
+    call.payload_len = sizeof value;
+    ASSERT_EQ(
+        tether_submit(
+            runtime_, &call,
+            [](tether_completion* c) {
+              reinterpret_cast<std::atomic<bool>*>(c->user_data)->store(true);
+            },
+            reinterpret_cast<uint64_t>(&done), nullptr),
+        TETHER_OK);
+    while (!done.load()) std::this_thread::yield();
+  }
   tether_runtime* runtime_ = nullptr;
 };
 
@@ -101,8 +119,9 @@ TEST_F(GrowthWatchApiTest, UndrainedCompletionQueueIsNamedAtEachBoundary) {
     ASSERT_EQ(tether_submit_cq(runtime_, &call, cq, i, nullptr), TETHER_OK);
   }
   while (completed() < 9000) std::this_thread::yield();
-  auto found = lines_with("backlog of completion queue (fd " +
-                          std::to_string(tether_cq_fd(cq)) + ")");
+  auto found = lines_with(
+      "backlog of completion queue 1 of library 'watched': completions "
+      "pushed and never polled reached");
   ASSERT_EQ(found.size(), 2u);
   EXPECT_NE(found[0].find("reached 4096"), std::string::npos) << found[0];
   EXPECT_NE(found[1].find("reached 8192"), std::string::npos) << found[1];
@@ -123,6 +142,75 @@ TEST_F(GrowthWatchApiTest, UndrainedCompletionQueueIsNamedAtEachBoundary) {
   tether_runtime_stats(runtime_, &stats);
   EXPECT_EQ(stats.cq_backlog, 0u);
   tether_cq_destroy(cq);
+}
+
+TEST_F(GrowthWatchApiTest, CompletionQueuesAreNumberedInTheOrderOpened) {
+  open(16, 64);
+  tether_cq* first = nullptr;
+  tether_cq* second = nullptr;
+  ASSERT_EQ(tether_cq_open(runtime_, &first), TETHER_OK);
+  ASSERT_EQ(tether_cq_open(runtime_, &second), TETHER_OK);
+  tether_call call;
+  tether_call_init(&call);
+  for (int i = 0; i < 16; ++i) {
+    ASSERT_EQ(tether_submit_cq(runtime_, &call, second, i, nullptr), TETHER_OK);
+  }
+  while (completed() < 16) std::this_thread::yield();
+  EXPECT_EQ(lines_with("completion queue 1 of").size(), 0u);
+  auto found = lines_with("backlog of completion queue 2 of library 'watched'");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("reached 16 (now 16"), std::string::npos) << found[0];
+  tether_cq_destroy(first);
+  tether_cq_destroy(second);
+}
+
+TEST_F(GrowthWatchApiTest, LeakReportNamesTheQueueTheBacklogLineNamed) {
+  open(16, 64);
+  tether_cq* polled = nullptr;
+  tether_cq* forgotten = nullptr;
+  ASSERT_EQ(tether_cq_open(runtime_, &polled), TETHER_OK);
+  ASSERT_EQ(tether_cq_open(runtime_, &forgotten), TETHER_OK);
+  tether_call call;
+  tether_call_init(&call);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(tether_submit_cq(runtime_, &call, forgotten, i, nullptr),
+              TETHER_OK);
+  }
+  // The backlog is counted as completions land in the queue.
+  tether_stats stats;
+  tether_stats_init(&stats);
+  do {
+    std::this_thread::yield();
+    tether_runtime_stats(runtime_, &stats);
+  } while (stats.cq_backlog < 20);
+  ASSERT_EQ(
+      lines_with("backlog of completion queue 2 of library 'watched'").size(),
+      1u);
+  char* report = nullptr;
+  uint64_t findings = 0;
+  ASSERT_EQ(tether_runtime_leak_report(runtime_, &report, &findings),
+            TETHER_OK);
+  ASSERT_NE(report, nullptr);
+  const std::string text(report);
+  tether_buf_free(report);
+  EXPECT_NE(text.find("completions pushed to completion queues and never "
+                      "polled, by queue:\n    20 in completion queue 2 of "
+                      "library 'watched'\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("completion queue 1 of"), std::string::npos) << text;
+  tether_cq_destroy(forgotten);
+  tether_cq_destroy(polled);
+}
+
+TEST_F(GrowthWatchApiTest, AGaugeJumpPastSeveralBoundariesLogsOnlyTheHighest) {
+  open(4, 64);
+  for (uint64_t value : {40ull, 16ull, 63ull}) set_gauge_and_wait(value);
+  auto found = lines_with("gauge 'table size' of library 'watched' on lane 0");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("reached 32 (now 40; threshold 4)"),
+            std::string::npos)
+      << found[0];
 }
 
 TEST_F(GrowthWatchApiTest, LibraryGaugeIsReportedAtEachBoundaryOnce) {
