@@ -91,13 +91,21 @@ struct tether_host_api {
   tether_status (*post)(tether_lane* lane, tether_lane_fn fn, void* arg);
 
   /* Runs fn(arg, TETHER_OK) on `lane` after delay_ns; like post, fn runs
-   * with TETHER_E_CLOSED if the lane stops first.
+   * with TETHER_E_CLOSED if the lane stops first. Any delay_ns up to
+   * UINT64_MAX is accepted; one the clock cannot reach (above INT64_MAX ns,
+   * about 292 years, or ending past the clock's range) means never: fn runs
+   * only as the lane stops, with TETHER_E_CLOSED.
    * Errors: TETHER_E_INVALID_ARG; TETHER_E_WRONG_THREAD (not on `lane`).
    * Thread safety: lane only. Blocks: no. */
   tether_status (*timer_start)(tether_lane* lane, uint64_t delay_ns,
                                tether_lane_fn fn, void* arg);
 
-  /* Writes a line to the host's log sink (see tether/log.h) at `level`.
+  /* Writes a line to the host's log sink (see tether/log.h) at `level`
+   * (clamped to TETHER_LOG_DEBUG..TETHER_LOG_ERROR): "library 'NAME' on
+   * lane N: message" on a lane, NAME being tether_library.name ("unnamed"
+   * if NULL); "library, off tether's lanes: message" on any other thread,
+   * where tether cannot tell which library is calling. A NULL message is
+   * written as "(null)".
    * Thread safety: any thread. Blocks: no. */
   void (*log)(int32_t level, const char* message);
 
