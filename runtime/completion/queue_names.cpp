@@ -1,5 +1,7 @@
 #include "completion/queue_names.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <mutex>
 #include <unordered_map>
@@ -25,6 +27,19 @@ Directory& directory() {
   static Directory* d = new Directory;
   return *d;
 }
+
+// Held across fork(), so a child that opens a runtime never inherits the
+// lock from a thread that is gone. Nothing under it takes another lock.
+void lock_before_fork() { directory().mutex.lock(); }
+void unlock_after_fork() { directory().mutex.unlock(); }
+
+struct ForkHooks {
+  ForkHooks() {
+    directory();
+    pthread_atfork(&lock_before_fork, &unlock_after_fork, &unlock_after_fork);
+  }
+};
+const ForkHooks g_fork_hooks;
 
 }  // namespace
 

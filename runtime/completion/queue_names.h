@@ -8,7 +8,8 @@
 // can name each one holding unpolled completions.
 //
 // Thread-safe: one process-wide lock, taken when a runtime or a queue opens
-// or closes and for a leak report; never per call.
+// or closes and for a leak report; never per call. It is held across
+// fork(), so a forked child can still name the queues of a new runtime.
 #ifndef TETHER_RUNTIME_COMPLETION_QUEUE_NAMES_H_
 #define TETHER_RUNTIME_COMPLETION_QUEUE_NAMES_H_
 

@@ -56,9 +56,9 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
 }
 
 Runtime::~Runtime() {
-  if (forked()) return;  // the threads (and the names' lock) are the parent's
-  stop_threads();
   queue_names::remove_runtime(id_);
+  if (forked()) return;  // the threads belong to the parent
+  stop_threads();
 }
 
 Status Runtime::start(std::string* error) {
