@@ -156,10 +156,11 @@ tether_runtime_destroy(TETHER_OWN tether_runtime* runtime);
 
 /* Writes what is still alive that someone should have let go of: calls in
  * flight, completions pushed to this runtime's completion queues and never
- * polled (then one line per queue still open that holds some, named as in
- * tether_cq_open), live tether buffers and live handles (the last two process-wide,
- * handles grouped by type). One finding per line; *report_out is "" and
- * *findings_out 0 when nothing is alive. Works before and after shutdown.
+ * polled (below it, one line per queue still open that holds some, named
+ * as in tether_cq_open), live tether buffers and live handles (the last two
+ * process-wide, handles grouped by type). One finding per line;
+ * *report_out is "" and *findings_out 0 when nothing is alive. Works before
+ * and after shutdown.
  * Ownership: *report_out is a NUL-terminated tether buffer the caller frees
  *   with tether_buf_free() (it is not itself counted).
  * Errors: TETHER_E_INVALID_ARG (NULL argument); TETHER_E_NO_MEMORY.
