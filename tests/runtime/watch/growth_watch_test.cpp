@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,7 +13,8 @@
 namespace tether {
 namespace {
 
-// Collects growth-watch log lines.
+// Collects growth-watch log lines. The watch writes its lines outside its
+// lock, so concurrent observers may log at once: the sink locks.
 class GrowthWatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -21,10 +23,15 @@ class GrowthWatchTest : public ::testing::Test {
         [](uint64_t, int32_t, const char* message) {
           std::string line(message);
           if (line.find("growth watch:") != std::string::npos) {
+            std::lock_guard<std::mutex> lock(sink_mutex());
             lines().push_back(line);
           }
         },
         0, TETHER_LOG_DEBUG);
+  }
+  static std::mutex& sink_mutex() {
+    static std::mutex mutex;
+    return mutex;
   }
   void TearDown() override { log::set_sink(nullptr, 0, TETHER_LOG_WARN); }
   static std::vector<std::string>& lines() {
