@@ -88,6 +88,28 @@ class GrowthWatchApiTest : public ::testing::Test {
     tether_runtime_stats(runtime_, &stats);
     return stats.completed_ok;
   }
+  // A lane counts a completion for the stats just before it pushes it into
+  // its queue and the watch logs only after that push: so wait for the
+  // state itself, up to 10 s (true once it holds).
+  template <class Pred>
+  static bool eventually(Pred holds) {
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!holds()) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::yield();
+    }
+    return true;
+  }
+  std::string leak_report() {
+    char* report = nullptr;
+    uint64_t findings = 0;
+    EXPECT_EQ(tether_runtime_leak_report(runtime_, &report, &findings),
+              TETHER_OK);
+    std::string text(report != nullptr ? report : "");
+    tether_buf_free(report);
+    return text;
+  }
   // One call at a time, so the lane sees the values in this order.
   void set_gauge_and_wait(uint64_t value) {
     std::atomic<bool> done{false};
@@ -155,9 +177,10 @@ TEST_F(GrowthWatchApiTest, CompletionQueuesAreNumberedInTheOrderOpened) {
   for (int i = 0; i < 16; ++i) {
     ASSERT_EQ(tether_submit_cq(runtime_, &call, second, i, nullptr), TETHER_OK);
   }
-  while (completed() < 16) std::this_thread::yield();
+  const std::string line = "backlog of completion queue 2 of library 'watched'";
+  EXPECT_TRUE(eventually([&] { return !lines_with(line).empty(); }));
   EXPECT_EQ(lines_with("completion queue 1 of").size(), 0u);
-  auto found = lines_with("backlog of completion queue 2 of library 'watched'");
+  auto found = lines_with(line);
   ASSERT_EQ(found.size(), 1u);
   EXPECT_NE(found[0].find("reached 16 (now 16"), std::string::npos) << found[0];
   tether_cq_destroy(first);
@@ -173,32 +196,25 @@ TEST_F(GrowthWatchApiTest, LeakReportNamesTheQueueTheBacklogLineNamed) {
   tether_call call;
   tether_call_init(&call);
   for (int i = 0; i < 20; ++i) {
-    ASSERT_EQ(tether_submit_cq(runtime_, &call, forgotten, i, nullptr),
+    EXPECT_EQ(tether_submit_cq(runtime_, &call, forgotten, i, nullptr),
               TETHER_OK);
   }
-  // The backlog is counted as completions land in the queue.
-  tether_stats stats;
-  tether_stats_init(&stats);
-  do {
-    std::this_thread::yield();
-    tether_runtime_stats(runtime_, &stats);
-  } while (stats.cq_backlog < 20);
-  ASSERT_EQ(
-      lines_with("backlog of completion queue 2 of library 'watched'").size(),
-      1u);
-  char* report = nullptr;
-  uint64_t findings = 0;
-  ASSERT_EQ(tether_runtime_leak_report(runtime_, &report, &findings),
-            TETHER_OK);
-  ASSERT_NE(report, nullptr);
-  const std::string text(report);
-  tether_buf_free(report);
+  const std::string named =
+      "    20 in completion queue 2 of library 'watched'\n";
+  std::string text;
+  EXPECT_TRUE(eventually([&] {
+    text = leak_report();
+    return text.find(named) != std::string::npos;
+  })) << text;
   EXPECT_NE(text.find("completions pushed to completion queues and never "
-                      "polled, by queue:\n    20 in completion queue 2 of "
-                      "library 'watched'\n"),
+                      "polled, by queue:\n" +
+                      named),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("completion queue 1 of"), std::string::npos) << text;
+  const std::string line = "backlog of completion queue 2 of library 'watched'";
+  EXPECT_TRUE(eventually([&] { return !lines_with(line).empty(); }));
+  EXPECT_EQ(lines_with(line).size(), 1u);
   tether_cq_destroy(forgotten);
   tether_cq_destroy(polled);
 }
