@@ -1,5 +1,6 @@
 #include "boundary.h"
 #include "completion/completion_queue.h"
+#include "completion/queue_names.h"
 #include "core/handles.h"
 #include "tether/cq.h"
 
@@ -42,6 +43,7 @@ TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
         rt.options().growth_threshold, &queue);
     if (status != tether::Status::kOk) return status;
     *cq_out = new tether_cq{queue};
+    tether::queue_names::track(queue);
     return tether::Status::kOk;
   });
 }
@@ -99,8 +101,10 @@ TETHER_API tether_status tether_cq_shutdown(tether_cq* cq) {
 
 TETHER_API void tether_cq_destroy(tether_cq* cq) {
   if (cq == nullptr) return;
-  tether::shim::guarded_void("tether_cq_destroy",
-                             [&] { cq->queue->destroy(); });
+  tether::shim::guarded_void("tether_cq_destroy", [&] {
+    tether::queue_names::untrack(cq->queue);
+    cq->queue->destroy();
+  });
   delete cq;
 }
 

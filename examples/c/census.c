@@ -11,7 +11,6 @@
 /* STATS calls per lane: with keys spread by any reasonable mapping, the
  * chance that some lane gets none of them is negligible. */
 #define KEYS_PER_LANE 32
-#define CENSUS_TIMEOUT_NS ((uint64_t)2000000000)
 
 int census_take(tether_runtime* runtime, tether_cq* cq, census* out) {
   uint32_t lanes = tether_runtime_lanes(runtime);
@@ -34,7 +33,7 @@ int census_take(tether_runtime* runtime, tether_cq* cq, census* out) {
       ok = 0;
     }
   }
-  if (!outcomes_wait_all(CENSUS_TIMEOUT_NS)) ok = 0;
+  if (!outcomes_wait_all(OUTCOMES_STALL_NS)) ok = 0;
   for (i = 0; i < OUTCOMES_MAX_LANES; ++i) {
     outcomes_lane_report(i, &report);
     if (!report.seen) continue;

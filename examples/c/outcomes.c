@@ -188,13 +188,24 @@ void outcomes_callback(tether_completion* completion) {
 
 void outcomes_take(tether_completion* completion) { settle(completion); }
 
-int outcomes_wait_all(uint64_t timeout_ns) {
+static uint64_t now_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
+int outcomes_wait_all(uint64_t stall_ns) {
   const struct timespec pause = {0, 100000};
-  uint64_t waited_ns = 0;
+  uint64_t completed = LOAD(g_completed);
+  uint64_t progress_at = now_ns();
   while (LOAD(g_completed) < LOAD(g_accepted)) {
-    if (waited_ns >= timeout_ns) return 0;
+    if (LOAD(g_completed) != completed) {
+      completed = LOAD(g_completed);
+      progress_at = now_ns();
+    } else if (now_ns() - progress_at >= stall_ns) {
+      return 0;
+    }
     nanosleep(&pause, NULL);
-    waited_ns += (uint64_t)pause.tv_nsec;
   }
   return 1;
 }

@@ -35,9 +35,15 @@ void outcomes_callback(tether_completion* completion);
 /* Takes one completion polled from a completion queue. */
 void outcomes_take(tether_completion* completion);
 
-/* Waits until every accepted call has completed. Returns 1 when they have,
- * 0 when timeout_ns passed first. */
-int outcomes_wait_all(uint64_t timeout_ns);
+/* How long the demo waits for calls while none completes before it calls
+ * them stuck. Only a stall is a failure: on a slow, shared machine (or
+ * under a sanitizer) calls take as long as they take. */
+#define OUTCOMES_STALL_NS ((uint64_t)60 * 1000000000u)
+
+/* Waits until every accepted call has completed, for as long as calls keep
+ * completing. Returns 1 when they have, 0 when stall_ns passed without a
+ * single completion. */
+int outcomes_wait_all(uint64_t stall_ns);
 
 /* From now on a callback counts as late: none may run once shutdown has
  * returned. */

@@ -9,8 +9,6 @@
 #include "submit.h"
 #include "tags.h"
 
-#define PROBE_TIMEOUT_NS ((uint64_t)2000000000)
-
 typedef struct probe {
   const char* what;
   uint32_t method;
@@ -99,7 +97,7 @@ int probes_run(tether_runtime* runtime) {
       ++wrong;
     }
   }
-  outcomes_wait_all(PROBE_TIMEOUT_NS);
+  outcomes_wait_all(OUTCOMES_STALL_NS);
   printf("bad inputs, each answered with a library error:\n");
   for (i = 0; i < count; ++i) {
     if (!outcomes_probe_answer((uint32_t)i, &code, message, sizeof message)) {

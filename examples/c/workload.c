@@ -20,13 +20,13 @@
 #define SLOW_CALLS 4
 
 #define MS ((uint64_t)1000000)
-/* A SLOW call that should end by its deadline, or by a cancel, runs far
- * longer than either, so that the outcome holds even when an overloaded
- * machine delays tether's deadline timer by tens of milliseconds. Its reply
- * then comes late (and is refused), or never if shutdown comes first. */
-#define DOOMED_SLOW_DELAY (250 * MS)
+/* A SLOW call that should end by its deadline, or by a cancel, runs as
+ * long as SLOW allows, so that the outcome holds however long an
+ * overloaded machine delays tether's deadline timer or the cancelling
+ * thread (short of 10 s). Its reply then comes late (and is refused), or
+ * never if shutdown comes first (the lane stops its timer). */
+#define DOOMED_SLOW_DELAY KVSTORE_SLOW_MAX_NS
 #define DOOMED_SLOW_DEADLINE (2 * MS)
-#define ROUND_DRAIN_TIMEOUT ((uint64_t)5000 * MS)
 
 typedef struct worker {
   const workload_config* config;
@@ -211,9 +211,13 @@ static int run_round(const workload_config* config, uint32_t round,
     result->cancel_failures += workers[t].cancel_failures;
   }
   result->threads_started += started;
-  if (!outcomes_wait_all(ROUND_DRAIN_TIMEOUT)) {
-    fprintf(stderr, "kvstore_demo: round %lu: calls still pending after 5 s\n",
-            (unsigned long)round);
+  if (!outcomes_wait_all(OUTCOMES_STALL_NS)) {
+    fprintf(stderr,
+            "kvstore_demo: round %lu: %llu calls pending and none completed "
+            "for %llu s\n",
+            (unsigned long)round,
+            (unsigned long long)(outcomes_accepted() - outcomes_completed()),
+            (unsigned long long)(OUTCOMES_STALL_NS / 1000000000u));
     result->drained = 0;
     ok = 0;
   }

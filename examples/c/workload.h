@@ -30,7 +30,7 @@ typedef struct workload_result {
   uint64_t calls_accepted;
   uint64_t submit_failures; /* submits that ended in anything but TETHER_OK */
   uint64_t cancel_failures; /* tether_cancel answers other than TETHER_OK */
-  int drained;              /* every round's calls completed in time */
+  int drained;              /* every round's calls completed (none stalled) */
   uint64_t elapsed_ns;
 } workload_result;
 

@@ -39,9 +39,9 @@ CompletionQueue::CompletionQueue(uint64_t runtime_id, int fd,
       fd_(fd),
       consumer_(queue_),
       ledger_(std::move(ledger)),
-      backlog_watch_("backlog of completion queue (fd " + std::to_string(fd) +
-                         "): completions pushed and never polled",
-                     growth_threshold) {
+      backlog_watch_(
+          "backlog of " + name_ + ": completions pushed and never polled",
+          growth_threshold) {
   producers_.reserve(producers);
   for (uint32_t i = 0; i < producers; ++i) producers_.emplace_back(queue_);
 }

@@ -25,10 +25,12 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "base/cpu.h"
 #include "base/status.h"
+#include "completion/queue_names.h"
 #include "core/call_credits.h"
 #include "tether/call.h"
 #include "watch/growth_watch.h"
@@ -50,6 +52,9 @@ class CompletionQueue {
   CompletionQueue& operator=(const CompletionQueue&) = delete;
 
   uint64_t runtime_id() const { return runtime_id_; }
+  // "completion queue N of library 'X'" (see queue_names.h): how log lines
+  // and the leak report name this queue.
+  const std::string& name() const { return name_; }
   int fd() const { return fd_; }
   void reset_fd();
 
@@ -99,6 +104,7 @@ class CompletionQueue {
   void discard(const tether_completion* completions, std::size_t count);
 
   const uint64_t runtime_id_;
+  const std::string name_ = queue_names::next(runtime_id_);
   const int fd_;
   moodycamel::ConcurrentQueue<tether_completion> queue_;
   std::vector<moodycamel::ProducerToken> producers_;

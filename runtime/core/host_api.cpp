@@ -143,7 +143,16 @@ tether_status handle_release(uint64_t handle) {
 void log_line(int32_t level, const char* message) {
   if (level < TETHER_LOG_DEBUG) level = TETHER_LOG_DEBUG;
   if (level > TETHER_LOG_ERROR) level = TETHER_LOG_ERROR;
-  TETHER_LOG(level, "library: %s", message != nullptr ? message : "(null)");
+  const char* text = message != nullptr ? message : "(null)";
+  Lane* lane = Lane::current();
+  if (lane == nullptr) {
+    // A thread of the library's own: the table is shared by every library,
+    // so nothing says which one is calling.
+    TETHER_LOG(level, "library, off tether's lanes: %s", text);
+    return;
+  }
+  TETHER_LOG(level, "library '%s' on lane %u: %s",
+             lane->runtime().library().name.c_str(), lane->index(), text);
 }
 
 // --- the firewall around each entry ---------------------------------------

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "buffers/site_totals.h"
+#include "completion/queue_names.h"
 #include "core/runtime.h"
 #include "handles/handle_table.h"
 #include "log/log.h"
@@ -46,7 +47,14 @@ LeakReport make_leak_report(const Runtime& runtime) {
                : 0,
            "calls in flight");
   add_line(report, stats.cq_backlog,
-           "completions pushed to completion queues and never polled");
+           "completions pushed to completion queues and never polled, by "
+           "queue:");
+  if (stats.cq_backlog != 0 && !runtime.forked()) {
+    for (const auto& queue : queue_names::backlogs(runtime.id())) {
+      report.text += "    " + std::to_string(queue.completions) + " in " +
+                     queue.name + "\n";
+    }
+  }
   add_line(report, stats.buffers_live,
            "live tether buffers, process-wide (" +
                std::to_string(stats.buffer_bytes_live) +

@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "buffers/buffer_allocator.h"
 #include "buffers/buffer_mode.h"
+#include "completion/queue_names.h"
 #include "core/fork_guard.h"
 #include "delivery/delivery_thread.h"
 #include "lanes/lane.h"
@@ -54,9 +55,12 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
       bytes_in_flight_(ledger_->bytes),
       in_flight_watch_(
           "calls in flight on the runtime of library '" + library_.name + "'",
-          options.credit_bounded_threshold()) {}
+          options.credit_bounded_threshold()) {
+  queue_names::add_runtime(id_, library_.name);
+}
 
 Runtime::~Runtime() {
+  queue_names::remove_runtime(id_);
   if (forked()) return;  // the threads belong to the parent
   stop_threads();
 }

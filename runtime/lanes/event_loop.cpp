@@ -86,7 +86,14 @@ Status EventLoop::schedule(uint64_t delay_ns, Work work) {
   fault::throw_if_fires(fault::Point::kEngineThrows);
   if (impl_->closing) return Status::kClosed;
   auto* timer = new asio::steady_timer(impl_->io);
-  timer->expires_after(std::chrono::nanoseconds(delay_ns));
+  if (delay_ns > static_cast<uint64_t>(INT64_MAX)) {
+    // As a signed count of nanoseconds it would be negative: due at once.
+    timer->expires_at(asio::steady_timer::time_point::max());
+  } else {
+    // Asio saturates now + delay at the clock's end.
+    timer->expires_after(
+        std::chrono::nanoseconds(static_cast<int64_t>(delay_ns)));
+  }
   impl_->timers.insert(timer);
   Impl* impl = impl_.get();
   timer->async_wait([impl, timer, work = std::move(work)](

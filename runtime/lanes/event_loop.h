@@ -39,7 +39,9 @@ class EventLoop {
   // (the work is dropped without running). Thread-safe.
   Status post(Work work);
 
-  // Runs `work` on the owner thread after delay_ns. Owner thread only.
+  // Runs `work` on the owner thread after delay_ns. A delay that ends past
+  // the clock's range (any above INT64_MAX ns, about 292 years) never comes:
+  // such work runs only in close(), with ran == false. Owner thread only.
   Status schedule(uint64_t delay_ns, Work work);
 
   // Runs the handlers that are ready, without blocking. Cheap when nothing

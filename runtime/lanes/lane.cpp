@@ -49,7 +49,8 @@ Lane::Lane(Runtime& runtime, uint32_t index)
       own_consumer_(*runtime.queues().lanes[index]),
       shared_consumer_(runtime.queues().shared),
       delivery_producer_(runtime.queues().delivery),
-      depth_watch_("queue depth of lane " + std::to_string(index),
+      depth_watch_("queue depth of lane " + std::to_string(index) +
+                       " of library '" + runtime.library().name + "'",
                    runtime.options().credit_bounded_threshold()) {
   deferred_.reserve(kBatch);
 }

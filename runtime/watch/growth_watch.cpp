@@ -49,10 +49,13 @@ void GrowthWatch::slow_path(uint64_t value) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (threshold_ == UINT64_MAX) return;
     if (last_logged_ != 0 && value <= last_logged_ / 4) {
-      // Fell far enough: boundaries above the value may log again.
-      uint64_t floor =
-          value >= threshold_ ? highest_power_of_two_at_most(value) : 0;
-      last_logged_ = floor;
+      // Fell to a quarter of the highest boundary logged: each boundary B
+      // with value <= B/4 re-arms, the ones below 4 * value stay logged.
+      // The logged boundaries are always T..last_logged_, so re-arming
+      // lowers last_logged_ to the highest boundary below 4 * value.
+      uint64_t below =
+          value == 0 ? 0 : highest_power_of_two_at_most(4 * value - 1);
+      last_logged_ = below >= threshold_ ? below : 0;
     }
     uint64_t next = last_logged_ == 0 ? threshold_ : last_logged_ * 2;
     if (value >= next && value >= threshold_) {

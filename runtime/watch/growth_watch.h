@@ -3,10 +3,15 @@
 // at or above the threshold is logged once for that boundary.
 //
 // Boundaries: T, 2T, 4T, ... where T is the threshold rounded up to a power
-// of two (default 4096). Reaching several at once logs the highest.
-// Hysteresis: a boundary B logs again only after the value has fallen to
-// B/4 or below. So a value pushed past 4096 and 8192 and then oscillating
-// around 8192 (anywhere above 2048) logs exactly twice: at 4096 and 8192.
+// of two (default 4096). An observed value at or above a boundary that has
+// not logged logs it; one observation past several boundaries writes one
+// line, for the highest, and the ones below count as logged with it.
+// Hysteresis, per boundary: B logs again only after a value at or below
+// B/4 was observed. So a value pushed past 4096 and 8192 and then
+// oscillating around 8192 (anywhere above 2048) logs exactly twice: at 4096
+// and 8192; and 20000, 4000, 9000 logs 16384 once (4000 re-arms 16384 but
+// not 8192, which needs 2048). The logged boundaries are always T up to
+// last_logged(), so the state is one number.
 //
 // Thread-safe. observe() is two relaxed loads and compares unless a
 // boundary is crossed or re-armed (then a lock, rarely). Observers racing

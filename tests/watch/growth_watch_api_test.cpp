@@ -88,6 +88,46 @@ class GrowthWatchApiTest : public ::testing::Test {
     tether_runtime_stats(runtime_, &stats);
     return stats.completed_ok;
   }
+  // A lane counts a completion for the stats just before it pushes it into
+  // its queue and the watch logs only after that push: so wait for the
+  // state itself, up to 10 s (true once it holds).
+  template <class Pred>
+  static bool eventually(Pred holds) {
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!holds()) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::yield();
+    }
+    return true;
+  }
+  std::string leak_report() {
+    char* report = nullptr;
+    uint64_t findings = 0;
+    EXPECT_EQ(tether_runtime_leak_report(runtime_, &report, &findings),
+              TETHER_OK);
+    std::string text(report != nullptr ? report : "");
+    tether_buf_free(report);
+    return text;
+  }
+  // One call at a time, so the lane sees the values in this order.
+  void set_gauge_and_wait(uint64_t value) {
+    std::atomic<bool> done{false};
+    tether_call call;
+    tether_call_init(&call);
+    call.method = kSetGauge;
+    call.payload = &value;
+    call.payload_len = sizeof value;
+    ASSERT_EQ(
+        tether_submit(
+            runtime_, &call,
+            [](tether_completion* c) {
+              reinterpret_cast<std::atomic<bool>*>(c->user_data)->store(true);
+            },
+            reinterpret_cast<uint64_t>(&done), nullptr),
+        TETHER_OK);
+    while (!done.load()) std::this_thread::yield();
+  }
   tether_runtime* runtime_ = nullptr;
 };
 
@@ -101,8 +141,11 @@ TEST_F(GrowthWatchApiTest, UndrainedCompletionQueueIsNamedAtEachBoundary) {
     ASSERT_EQ(tether_submit_cq(runtime_, &call, cq, i, nullptr), TETHER_OK);
   }
   while (completed() < 9000) std::this_thread::yield();
-  auto found = lines_with("backlog of completion queue (fd " +
-                          std::to_string(tether_cq_fd(cq)) + ")");
+  const std::string line =
+      "backlog of completion queue 1 of library 'watched': completions "
+      "pushed and never polled reached";
+  EXPECT_TRUE(eventually([&] { return lines_with(line).size() >= 2; }));
+  auto found = lines_with(line);
   ASSERT_EQ(found.size(), 2u);
   EXPECT_NE(found[0].find("reached 4096"), std::string::npos) << found[0];
   EXPECT_NE(found[1].find("reached 8192"), std::string::npos) << found[1];
@@ -112,17 +155,83 @@ TEST_F(GrowthWatchApiTest, UndrainedCompletionQueueIsNamedAtEachBoundary) {
   tether_runtime_stats(runtime_, &stats);
   EXPECT_EQ(stats.cq_backlog, 9000u);
   std::vector<tether_completion> out(1024);
-  size_t drained = 0, count = 0;
-  do {
-    ASSERT_EQ(
+  size_t drained = 0;
+  // The last pushes may still be under way: poll until all have come.
+  EXPECT_TRUE(eventually([&] {
+    size_t count = 0;
+    EXPECT_EQ(
         tether_cq_poll(cq, out.data(), sizeof out[0], out.size(), 0, &count),
         TETHER_OK);
     drained += count;
-  } while (count == out.size());
+    return drained >= 9000;
+  }));
   EXPECT_EQ(drained, 9000u);
   tether_runtime_stats(runtime_, &stats);
   EXPECT_EQ(stats.cq_backlog, 0u);
   tether_cq_destroy(cq);
+}
+
+TEST_F(GrowthWatchApiTest, CompletionQueuesAreNumberedInTheOrderOpened) {
+  open(16, 64);
+  tether_cq* first = nullptr;
+  tether_cq* second = nullptr;
+  ASSERT_EQ(tether_cq_open(runtime_, &first), TETHER_OK);
+  ASSERT_EQ(tether_cq_open(runtime_, &second), TETHER_OK);
+  tether_call call;
+  tether_call_init(&call);
+  for (int i = 0; i < 16; ++i) {
+    ASSERT_EQ(tether_submit_cq(runtime_, &call, second, i, nullptr), TETHER_OK);
+  }
+  const std::string line = "backlog of completion queue 2 of library 'watched'";
+  EXPECT_TRUE(eventually([&] { return !lines_with(line).empty(); }));
+  EXPECT_EQ(lines_with("completion queue 1 of").size(), 0u);
+  auto found = lines_with(line);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("reached 16 (now 16"), std::string::npos) << found[0];
+  tether_cq_destroy(first);
+  tether_cq_destroy(second);
+}
+
+TEST_F(GrowthWatchApiTest, LeakReportNamesTheQueueTheBacklogLineNamed) {
+  open(16, 64);
+  tether_cq* polled = nullptr;
+  tether_cq* forgotten = nullptr;
+  ASSERT_EQ(tether_cq_open(runtime_, &polled), TETHER_OK);
+  ASSERT_EQ(tether_cq_open(runtime_, &forgotten), TETHER_OK);
+  tether_call call;
+  tether_call_init(&call);
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(tether_submit_cq(runtime_, &call, forgotten, i, nullptr),
+              TETHER_OK);
+  }
+  const std::string named =
+      "    20 in completion queue 2 of library 'watched'\n";
+  std::string text;
+  EXPECT_TRUE(eventually([&] {
+    text = leak_report();
+    return text.find(named) != std::string::npos;
+  })) << text;
+  EXPECT_NE(text.find("completions pushed to completion queues and never "
+                      "polled, by queue:\n" +
+                      named),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("completion queue 1 of"), std::string::npos) << text;
+  const std::string line = "backlog of completion queue 2 of library 'watched'";
+  EXPECT_TRUE(eventually([&] { return !lines_with(line).empty(); }));
+  EXPECT_EQ(lines_with(line).size(), 1u);
+  tether_cq_destroy(forgotten);
+  tether_cq_destroy(polled);
+}
+
+TEST_F(GrowthWatchApiTest, AGaugeJumpPastSeveralBoundariesLogsOnlyTheHighest) {
+  open(4, 64);
+  for (uint64_t value : {40ull, 16ull, 63ull}) set_gauge_and_wait(value);
+  auto found = lines_with("gauge 'table size' of library 'watched' on lane 0");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("reached 32 (now 40; threshold 4)"),
+            std::string::npos)
+      << found[0];
 }
 
 TEST_F(GrowthWatchApiTest, LibraryGaugeIsReportedAtEachBoundaryOnce) {

@@ -180,13 +180,15 @@ TETHER_API tether_status tether_buf_size(const void* data, size_t* size_out);
 TETHER_API void tether_buf_live(uint64_t* count_out, uint64_t* bytes_out);
 
 /* Growth watch over live buffers, process-wide (the early warning for a
- * result nobody frees): each time the live count or the live bytes reach a
- * power-of-two boundary at or above their threshold, one WARN line names
- * the boundary, the value and the allocation site holding the most bytes;
- * a boundary logs again only after the value fell to a quarter of it.
- * Defaults: 4096 buffers, 64 MiB. This call starts both watches over:
- * 0 keeps a watch's default, UINT64_MAX turns it off; other values are
- * rounded up to a power of two.
+ * result nobody frees), by the rule of tether_runtime_config's
+ * growth_threshold: the boundaries of the live count and of the live bytes
+ * are T, 2T, 4T, ... where T is their threshold rounded up to a power of
+ * two. A value at or above a boundary that has not logged writes one WARN
+ * line naming the boundary, the value and the allocation site holding the
+ * most bytes; a value past several boundaries at once writes one line, for
+ * the highest; boundary B logs again only after the value was at or below
+ * B/4. Defaults: 4096 buffers, 64 MiB. This call starts both watches over:
+ * 0 keeps a watch's default, UINT64_MAX turns it off.
  * Thread safety: any thread. Blocks: no. */
 TETHER_API void tether_buf_set_growth_threshold(uint64_t count_threshold,
                                                 uint64_t bytes_threshold);

@@ -29,6 +29,10 @@ extern "C" {
 #endif
 
 /* Creates a completion queue that calls of `runtime` may complete into.
+ * Log lines (the growth watch over its backlog) and the leak report name it
+ * "completion queue N of library 'NAME'": N counts this runtime's queues
+ * from 1 in the order tether_cq_open created them, NAME is the library's
+ * tether_library.name ("unnamed" if NULL).
  * Ownership: *cq_out is the caller's; free with tether_cq_destroy().
  * Errors: TETHER_E_INVALID_ARG (NULL argument); TETHER_E_CLOSED;
  *   TETHER_E_FORKED; TETHER_E_NO_MEMORY (or the eventfd could not be made).

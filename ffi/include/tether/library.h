@@ -112,21 +112,33 @@ struct tether_host_api {
   tether_status (*post)(tether_lane* lane, tether_lane_fn fn, void* arg);
 
   /* Runs fn(arg, TETHER_OK) on `lane` after delay_ns; like post, fn runs
-   * with TETHER_E_CLOSED if the lane stops first.
+   * with TETHER_E_CLOSED if the lane stops first. Any delay_ns up to
+   * UINT64_MAX is accepted; one the clock cannot reach (above INT64_MAX ns,
+   * about 292 years, or ending past the clock's range) means never: fn runs
+   * only as the lane stops, with TETHER_E_CLOSED.
    * Errors: TETHER_E_INVALID_ARG; TETHER_E_WRONG_THREAD (not on `lane`).
    * Thread safety: lane only. Blocks: no. */
   tether_status (*timer_start)(tether_lane* lane, uint64_t delay_ns,
                                tether_lane_fn fn, void* arg);
 
-  /* Writes a line to the host's log sink (see tether/log.h) at `level`.
+  /* Writes a line to the host's log sink (see tether/log.h) at `level`
+   * (clamped to TETHER_LOG_DEBUG..TETHER_LOG_ERROR): "library 'NAME' on
+   * lane N: message" on a lane, NAME being tether_library.name ("unnamed"
+   * if NULL); "library, off tether's lanes: message" on any other thread,
+   * where tether cannot tell which library is calling. A NULL message is
+   * written as "(null)".
    * Thread safety: any thread. Blocks: no. */
   void (*log)(int32_t level, const char* message);
 
   /* Registers a gauge on `lane`: a value the library owns that must not grow
    * without bound (a VM's stack top, a cache's entry count). tether's growth
-   * watch logs it at each power-of-two boundary above the runtime's
-   * growth_threshold, naming the gauge, the library and the lane. `name` is
-   * copied. *gauge_out is the id to pass to gauge_set on the same lane.
+   * watch logs it by the rule of tether_runtime_config.growth_threshold: a
+   * value set at or above a power-of-two boundary (T, 2T, 4T, ..., T being
+   * growth_threshold rounded up to a power of two) that has not logged
+   * writes one WARN line, naming the gauge, the library and the lane; a
+   * value past several boundaries at once writes one line, for the highest;
+   * boundary B logs again only after a value at or below B/4 was set. `name`
+   * is copied. *gauge_out is the id to pass to gauge_set on the same lane.
    * Errors: TETHER_E_INVALID_ARG (NULL argument); TETHER_E_WRONG_THREAD.
    * Thread safety: lane only. Blocks: no. */
   tether_status (*gauge_register)(tether_lane* lane, const char* name,

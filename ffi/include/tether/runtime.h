@@ -67,12 +67,16 @@ struct tether_runtime_config {
   uint64_t spin_ns;
   /* Opaque value handed to the library's lane_start. */
   void* library_data;
-  /* Growth watch: completion-queue backlogs and library gauges are logged
-   * (WARN) once each time they reach a power-of-two boundary at or above
-   * this value; a boundary logs again only after the value fell to a quarter
-   * of it. Calls in flight and lane queue depths, which the call credits
-   * bound, start at max(this, max_calls_in_flight) instead: they log when a
-   * runtime sits at its limit. Default 4096 (rounded up to a power of two);
+  /* Growth watch over completion-queue backlogs and library gauges. Its
+   * boundaries are T, 2T, 4T, ... where T is this value rounded up to a
+   * power of two. A value observed at or above a boundary that has not
+   * logged writes one WARN line naming that boundary, the value and whose
+   * it is (the library, and the lane or the queue); a value past several
+   * such boundaries at once writes one line, for the highest, and the
+   * lower ones count as logged. A boundary B logs again only after a value
+   * at or below B/4 was observed. Calls in flight and lane queue depths,
+   * which the call credits bound, use T = max(this, max_calls_in_flight)
+   * instead: they log when a runtime sits at its limit. Default 4096;
    * UINT64_MAX turns the watch off. */
   uint64_t growth_threshold;
   /* What tether_runtime_destroy does with a non-empty leak report (see
@@ -170,9 +174,11 @@ tether_runtime_destroy(TETHER_OWN tether_runtime* runtime);
 
 /* Writes what is still alive that someone should have let go of: calls in
  * flight, completions pushed to this runtime's completion queues and never
- * polled, live tether buffers and live handles (the last two process-wide,
- * handles grouped by type). One finding per line; *report_out is "" and
- * *findings_out 0 when nothing is alive. Works before and after shutdown.
+ * polled (below it, one line per queue still open that holds some, named
+ * as in tether_cq_open), live tether buffers and live handles (the last two
+ * process-wide, handles grouped by type). One finding per line;
+ * *report_out is "" and *findings_out 0 when nothing is alive. Works before
+ * and after shutdown.
  * Ownership: *report_out is a NUL-terminated tether buffer the caller frees
  *   with tether_buf_free() (it is not itself counted).
  * Errors: TETHER_E_INVALID_ARG (NULL argument); TETHER_E_NO_MEMORY.

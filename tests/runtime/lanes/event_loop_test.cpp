@@ -65,6 +65,28 @@ TEST(EventLoopTest, CloseRunsPendingWorkOnceWithRanFalse) {
   EXPECT_FALSE(outcomes[1]);
 }
 
+TEST(EventLoopTest, ADelayPastTheClocksRangeRunsOnlyAtClose) {
+  EventLoop loop;
+  std::vector<bool> endless;
+  for (uint64_t delay :
+       {UINT64_MAX, uint64_t{1} << 63, static_cast<uint64_t>(INT64_MAX)}) {
+    ASSERT_EQ(loop.schedule(delay, [&](bool ran) { endless.push_back(ran); }),
+              Status::kOk);
+  }
+  // Timers run in the order they are due, so one due in 1 ms runs after
+  // any of those that were (wrongly) due at once.
+  bool fired = false;
+  ASSERT_EQ(loop.schedule(1'000'000, [&](bool ran) { fired = ran; }),
+            Status::kOk);
+  while (!fired) {
+    loop.begin_park();
+    loop.park();
+  }
+  EXPECT_TRUE(endless.empty());
+  loop.close();
+  EXPECT_EQ(endless, std::vector<bool>({false, false, false}));
+}
+
 TEST(EventLoopTest, PostAfterCloseIsRefused) {
   EventLoop loop;
   loop.close();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,7 +13,8 @@
 namespace tether {
 namespace {
 
-// Collects growth-watch log lines.
+// Collects growth-watch log lines. The watch writes its lines outside its
+// lock, so concurrent observers may log at once: the sink locks.
 class GrowthWatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -21,10 +23,15 @@ class GrowthWatchTest : public ::testing::Test {
         [](uint64_t, int32_t, const char* message) {
           std::string line(message);
           if (line.find("growth watch:") != std::string::npos) {
+            std::lock_guard<std::mutex> lock(sink_mutex());
             lines().push_back(line);
           }
         },
         0, TETHER_LOG_DEBUG);
+  }
+  static std::mutex& sink_mutex() {
+    static std::mutex mutex;
+    return mutex;
   }
   void TearDown() override { log::set_sink(nullptr, 0, TETHER_LOG_WARN); }
   static std::vector<std::string>& lines() {
@@ -72,10 +79,54 @@ TEST_F(GrowthWatchTest, FallingToAQuarterReArmsTheBoundary) {
   watch.observe(2049);  // above a quarter: still armed off
   watch.observe(8192);
   EXPECT_EQ(lines().size(), 1u);
-  watch.observe(2048);  // a quarter: re-armed
-  watch.observe(8192);  // logs 4096 and 8192 again as the highest: one line
+  watch.observe(2048);  // a quarter of 8192: 8192 re-armed, not 4096
+  watch.observe(8192);
   ASSERT_EQ(lines().size(), 2u);
   EXPECT_NE(lines()[1].find("reached 8192"), std::string::npos);
+}
+
+TEST_F(GrowthWatchTest, EachBoundaryReArmsOnlyAtAQuarterOfItself) {
+  GrowthWatch watch("rearm each", 4096);
+  for (uint64_t value = 0; value <= 20000; value += 7) watch.observe(value);
+  ASSERT_EQ(lines().size(), 3u);  // 4096, 8192, 16384
+  watch.observe(4000);            // a quarter of 16384, not of 8192 (2048)
+  watch.observe(9000);            // 8192 stays logged
+  ASSERT_EQ(lines().size(), 3u) << lines().back();
+  EXPECT_EQ(watch.last_logged(), 8192u);
+  watch.observe(17000);  // 16384 was re-armed by the fall to 4000
+  ASSERT_EQ(lines().size(), 4u);
+  EXPECT_NE(lines()[3].find("rearm each reached 16384 (now 17000"),
+            std::string::npos)
+      << lines()[3];
+  watch.observe(2048);  // a quarter of 8192: 8192 and 16384 re-armed
+  watch.observe(9000);
+  ASSERT_EQ(lines().size(), 5u);
+  EXPECT_NE(lines()[4].find("rearm each reached 8192 (now 9000"),
+            std::string::npos)
+      << lines()[4];
+}
+
+TEST_F(GrowthWatchTest, AJumpPastSeveralBoundariesLogsOneLineForTheHighest) {
+  GrowthWatch watch("burst", 4);  // boundaries 4, 8, 16, 32, 64, ...
+  watch.observe(40);
+  ASSERT_EQ(lines().size(), 1u);
+  EXPECT_NE(lines()[0].find("burst reached 32 (now 40; threshold 4"),
+            std::string::npos)
+      << lines()[0];
+  watch.observe(16);  // 4, 8 and 16 count as logged by that line
+  watch.observe(63);
+  EXPECT_EQ(lines().size(), 1u);
+}
+
+TEST_F(GrowthWatchTest, AValueEqualToTheThresholdLogs) {
+  GrowthWatch watch("at threshold", 4096);
+  watch.observe(4095);
+  EXPECT_TRUE(lines().empty());
+  watch.observe(4096);
+  ASSERT_EQ(lines().size(), 1u);
+  EXPECT_NE(lines()[0].find("at threshold reached 4096 (now 4096"),
+            std::string::npos)
+      << lines()[0];
 }
 
 TEST_F(GrowthWatchTest, ThresholdIsRoundedUpToAPowerOfTwo) {
