@@ -1,6 +1,9 @@
 /* Before the fix: a host submits into a completion queue and never drains
  * it ("results pushed and never popped"). tether's growth watch names the
- * queue at 4096 and 8192 completions, long before memory is a problem.
+ * queue at 4096 and 8192 completions, long before memory is a problem; and
+ * since a queued completion keeps its call's credit until it is polled,
+ * the next submit past the credit limit is refused with TETHER_E_BUSY
+ * instead of the queue growing without bound.
  *
  * The one-line fix: poll the queue when its fd is readable, until empty. */
 #include <stdio.h>
@@ -27,7 +30,7 @@ int main(void) {
   tether_status status;
 
   tether_runtime_config_init(&config);
-  config.max_calls_in_flight = 16384;
+  config.max_calls_in_flight = 9000;
   status = tether_runtime_open_path(KVSTORE_LIBRARY_PATH, KVSTORE_ENTRY_SYMBOL,
                                     &config, &runtime, NULL);
   if (status != TETHER_OK) fail("open", status);
@@ -48,6 +51,9 @@ int main(void) {
       "9000 completions pushed, backlog %llu: the log above named the "
       "queue at each boundary\n",
       (unsigned long long)stats.cq_backlog);
+  status = tether_submit_cq(runtime, &call, cq, 9000, NULL);
+  printf("submit 9001 while nobody polls: %s\n", tether_status_str(status));
+  if (status != TETHER_E_BUSY) return 1;
 
   /* The fix, applied late: drain until a poll comes back short. */
   do {
@@ -57,7 +63,11 @@ int main(void) {
     drained += count;
   } while (count == 256);
   printf("drained %zu completions\n", drained);
+  status = tether_submit_cq(runtime, &call, cq, 9001, NULL);
+  printf("submit after draining: %s\n", tether_status_str(status));
+  if (status != TETHER_OK) return 1;
   tether_cq_destroy(cq);
   tether_runtime_destroy(runtime);
+  /* The last call's completion is freed with the queue, unpolled. */
   return drained == 9000 ? 0 : 1;
 }
