@@ -3,19 +3,12 @@
 #include <cstdlib>
 #include <string>
 
+#include "expect_rejected.h"
 #include "log_capture.h"
 #include "runtime_test.h"
 
 namespace tether_test {
 namespace {
-
-// Expects `expr` to return `expected` and to have logged at least one line.
-#define EXPECT_REJECTED(expr, expected)                                \
-  do {                                                                 \
-    const size_t lines_before = log_.count();                          \
-    EXPECT_EQ((expr), (expected));                                     \
-    EXPECT_GT(log_.count(), lines_before) << "nothing logged: " #expr; \
-  } while (0)
 
 class BadInputTest : public RuntimeTest {
  protected:
