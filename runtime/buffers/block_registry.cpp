@@ -2,9 +2,11 @@
 
 #include <array>
 #include <atomic>
+#include <cstdlib>
 #include <mutex>
 #include <unordered_map>
 
+#include "buffers/asan_poison.h"
 #include "buffers/fork_hooks.h"
 
 namespace tether::buffers {
@@ -15,8 +17,11 @@ namespace {
 // once, stays within the 64 locks ThreadSanitizer's deadlock detector tracks.
 constexpr unsigned kShardBits = 5;
 constexpr std::size_t kShards = std::size_t{1} << kShardBits;
-// Blocks remembered per shard after their memory went back to malloc.
-constexpr std::size_t kRememberedFrees = 256;
+static_assert(kShards == kRegistryShards);
+constexpr std::size_t kRememberedFrees = kRememberedFreesPerShard;
+// Blocks handed back to malloc per round, so none is freed under the lock
+// and nothing is allocated to hold them.
+constexpr std::size_t kForgetBatch = 8;
 
 struct Entry {
   BlockHeader* header;
@@ -28,10 +33,23 @@ struct Entry {
 struct alignas(64) Shard {
   std::mutex mutex;
   std::unordered_map<const void*, Entry> blocks;
-  // A ring, newest at remembered_next - 1. Searched only for pointers that
-  // are not in `blocks`, which is always a misuse, so a scan is cheap enough.
+  // A ring, oldest at remembered_oldest; each block's memory is still held
+  // (facts.header). Searched only for pointers that are not in `blocks`,
+  // which is always a misuse, so a scan is cheap enough.
   std::array<BlockFacts, kRememberedFrees> remembered{};
-  std::size_t remembered_next = 0;
+  std::size_t remembered_oldest = 0;
+  std::size_t remembered_count = 0;
+  std::size_t remembered_bytes = 0;  // block_bytes() of the remembered
+
+  // The caller gives the block's memory back, outside the lock.
+  BlockFacts forget_oldest() {
+    BlockFacts oldest = remembered[remembered_oldest];
+    remembered[remembered_oldest] = BlockFacts{};
+    remembered_bytes -= block_bytes(oldest.mode, oldest.size);
+    remembered_oldest = (remembered_oldest + 1) % kRememberedFrees;
+    --remembered_count;
+    return oldest;
+  }
 };
 
 // Process-wide, not per shard, so the growth watch can see the total on
@@ -51,9 +69,17 @@ std::array<Shard, kShards>& shards() {
   return *all;
 }
 
-Shard& shard_for(const void* data) {
+std::size_t shard_index(const void* data) {
   auto bits = reinterpret_cast<uintptr_t>(data) >> 4;
-  return shards()[(bits * 0x9E3779B97F4A7C15ULL) >> (64 - kShardBits)];
+  return (bits * 0x9E3779B97F4A7C15ULL) >> (64 - kShardBits);
+}
+
+Shard& shard_for(const void* data) { return shards()[shard_index(data)]; }
+
+// Back to malloc: the memory no longer answers for any address.
+void give_back(BlockHeader* header, std::size_t bytes) {
+  unpoison(header, bytes);
+  std::free(header);
 }
 
 BlockFacts facts_of(const void* data, const Entry& entry) {
@@ -73,15 +99,16 @@ BlockFacts facts_of(const void* data, const Entry& entry) {
 }
 
 const BlockFacts* find_remembered(const Shard& shard, const void* data) {
-  for (std::size_t age = 1; age <= kRememberedFrees; ++age) {
-    std::size_t index =
-        (shard.remembered_next + kRememberedFrees - age) % kRememberedFrees;
+  for (std::size_t age = shard.remembered_count; age-- > 0;) {
+    std::size_t index = (shard.remembered_oldest + age) % kRememberedFrees;
     if (shard.remembered[index].data == data) return &shard.remembered[index];
   }
   return nullptr;
 }
 
 }  // namespace
+
+std::size_t registry_shard_of(const void* data) { return shard_index(data); }
 
 LiveTotals register_block(BlockHeader* header) {
   const void* data = data_of(header);
@@ -123,14 +150,48 @@ Membership claim_for_free(const void* data, Site freed_by, BlockFacts* facts) {
   return Membership::kLive;
 }
 
-void forget_block(const BlockFacts& facts) {
+void remember_freed_block(const BlockFacts& facts) {
+  const std::size_t bytes = block_bytes(facts.mode, facts.size);
   Shard& shard = shard_for(facts.data);
-  std::lock_guard<std::mutex> lock(shard.mutex);
-  shard.blocks.erase(facts.data);
-  BlockFacts& slot = shard.remembered[shard.remembered_next];
-  slot = facts;
-  slot.header = nullptr;
-  shard.remembered_next = (shard.remembered_next + 1) % kRememberedFrees;
+  if (bytes > kRememberedBytesPerShard) {
+    {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      shard.blocks.erase(facts.data);
+    }
+    give_back(facts.header, bytes);
+    return;
+  }
+  bool admitted = false;
+  while (!admitted) {
+    std::array<BlockFacts, kForgetBatch> forgotten;
+    std::size_t count = 0;
+    {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      auto full = [&] {
+        return shard.remembered_count == kRememberedFrees ||
+               shard.remembered_bytes + bytes > kRememberedBytesPerShard;
+      };
+      while (count < kForgetBatch && full()) {
+        forgotten[count++] = shard.forget_oldest();
+      }
+      if (!full()) {
+        // One step: the address is never in neither place.
+        shard.blocks.erase(facts.data);
+        std::size_t index = (shard.remembered_oldest + shard.remembered_count) %
+                            kRememberedFrees;
+        shard.remembered[index] = facts;
+        ++shard.remembered_count;
+        shard.remembered_bytes += bytes;
+        // Under the lock: once admitted, another free may forget it.
+        poison(facts.header, bytes);
+        admitted = true;
+      }
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      give_back(forgotten[i].header,
+                block_bytes(forgotten[i].mode, forgotten[i].size));
+    }
+  }
 }
 
 void retire_block(const void* data) {

@@ -4,10 +4,16 @@
 //
 // Each entry holds the header's address and trusted copies of the size and
 // mode (a corrupted header cannot mislead the checks). Entries of freed
-// blocks stay while the block is being released or sits in quarantine; after
-// the memory goes back to malloc, a bounded ring per shard remembers the
-// block (sites included), so a double free is told apart from a foreign
-// pointer and names where the block was first freed.
+// blocks stay while the block is being released or sits in quarantine; then
+// a bounded ring per shard remembers the block (sites included), so a double
+// free is told apart from a foreign pointer and names where the block was
+// first freed.
+//
+// Membership is decided by address, so an address must never be answered
+// for after its memory could belong to someone else: a remembered block
+// keeps its memory (poisoned under ASan) until the ring forgets it, and only
+// then goes back to malloc. While the registry answers "freed" for an
+// address, neither malloc nor tether can have handed that address out again.
 //
 // Thread safety: thread-safe. The registry is sharded by address; no
 // function holds a shard lock while calling out (logging, malloc's free), and
@@ -24,10 +30,21 @@
 
 namespace tether::buffers {
 
+// The registry's sharding, and the bounds of each shard's memory of frees:
+// the last kRememberedFreesPerShard blocks freed in the shard, as long as
+// their blocks (header and guards included) add up to at most
+// kRememberedBytesPerShard. A larger block is not remembered at all.
+inline constexpr std::size_t kRegistryShards = 32;
+inline constexpr std::size_t kRememberedFreesPerShard = 256;
+inline constexpr std::size_t kRememberedBytesPerShard = std::size_t{64} << 10;
+
+// The shard that holds `data` (for tests that fill one shard's memory).
+std::size_t registry_shard_of(const void* data);
+
 // What the registry knew about a block, copied out under its lock.
 struct BlockFacts {
   const void* data = nullptr;
-  BlockHeader* header = nullptr;  // null once the memory went back to malloc
+  BlockHeader* header = nullptr;  // poisoned under ASan once remembered
   uint64_t size = 0;
   uint64_t serial = 0;
   Mode mode = Mode::kRelease;
@@ -49,8 +66,8 @@ struct LiveTotals {
   uint64_t bytes = 0;
 };
 
-// Registers a new live block and returns the live totals including it.
-// Forgets any memory of an earlier block freed at the same address.
+// Registers a new live block and returns the live totals including it. No
+// remembered block can have its address (see above).
 // Throws std::bad_alloc (and registers nothing).
 LiveTotals register_block(BlockHeader* header);
 
@@ -59,9 +76,12 @@ LiveTotals register_block(BlockHeader* header);
 // first free's facts) or kForeign, and changes nothing.
 Membership claim_for_free(const void* data, Site freed_by, BlockFacts* facts);
 
-// The block's memory is about to go back to malloc: drops its entry and
-// remembers it as freed. REQUIRES: claimed by claim_for_free().
-void forget_block(const BlockFacts& facts);
+// The block was checked and its life as a buffer is over: drops its entry
+// and remembers it as freed, keeping its memory (poisoned under ASan). The
+// blocks the ring forgets to make room, and this one if it is larger than
+// kRememberedBytesPerShard, go back to malloc, outside the shard lock.
+// REQUIRES: claimed by claim_for_free(); the block is unpoisoned.
+void remember_freed_block(const BlockFacts& facts);
 
 // The block was found damaged: its entry stays, state kRetired, so its
 // memory (and whatever lies past it) is never handed to malloc again.

@@ -1,7 +1,5 @@
 #include "buffers/block_release.h"
 
-#include <cstdlib>
-
 #include "buffers/asan_poison.h"
 #include "buffers/block_check.h"
 #include "buffers/misuse_report.h"
@@ -33,8 +31,7 @@ Status finish_block(const BlockFacts& facts, bool check_fill,
     }
   }
   unpoison(header, block_bytes(facts.mode, facts.size));
-  forget_block(facts);
-  std::free(header);
+  remember_freed_block(facts);
   return status;
 }
 

@@ -1,5 +1,6 @@
-// The end of a freed block's life: one last check, then its memory goes back
-// to malloc, or, when its guards or header are damaged, it is retired: kept
+// The end of a freed block's life: one last check, then the registry
+// remembers it (its memory goes back to malloc when the registry forgets
+// it), or, when its guards or header are damaged, it is retired: kept
 // for good and never handed to free(), because what lies past a damaged
 // guard (malloc's own bookkeeping) may be damaged too.
 //

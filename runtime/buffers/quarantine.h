@@ -1,7 +1,9 @@
-// Freed debug-mode blocks wait here before their memory goes back to malloc,
-// filled with kFreedByte (and poisoned under ASan), so a write after free
-// lands on bytes tether checks: when the block leaves (oldest first, once
-// the quarantine is over its bounds), or when tether_buf_check_all() runs.
+// Freed debug-mode blocks wait here, filled with kFreedByte (and poisoned under
+// ASan), so a write after free lands on bytes tether checks: when the block
+// leaves (oldest first, once the quarantine is over its bounds), or when
+// tether_buf_check_all() runs. A block that leaves is checked and handed to the
+// registry's memory of frees (block_registry.h), which gives it back to malloc
+// later.
 //
 // Bounds: kQuarantineBlocks blocks and kQuarantineBytes bytes of data. A
 // block larger than kQuarantineMaxBlockBytes skips the quarantine (its

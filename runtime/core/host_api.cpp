@@ -4,6 +4,7 @@
 #include "base/firewall.h"
 #include "buffers/buffer_allocator.h"
 #include "buffers/site.h"
+#include "core/library_loader.h"
 #include "core/runtime.h"
 #include "handles/handle_table.h"
 #include "lanes/lane.h"
@@ -114,14 +115,34 @@ tether_status gauge_set(tether_lane* raw_lane, uint32_t gauge, uint64_t value) {
   return status;
 }
 
+// A handle keeps the library's module loaded until its destroy function has
+// run: the host may release it after the runtime that loaded the module is
+// gone, and destroy's code (and the object's, often) lives in that module.
+// The alternative, running destroy at unload and making later releases
+// stale, would free objects hosts still hold and use. From a lane the
+// module is the runtime's (no lock); from another thread it is found from
+// destroy's address (the dynamic loader's lock).
+Status make_handle(void* object, tether_handle_destroy_fn destroy,
+                   const char* type, uint64_t* handle_out) {
+  std::shared_ptr<const void> module;
+  if (Lane* lane = Lane::current()) {
+    module = lane->runtime().library().module;
+  } else if (Status status = module_holding(
+                 reinterpret_cast<const void*>(destroy), &module);
+             status != Status::kOk) {
+    return status;
+  }
+  return HandleTable::process_wide().create(object, destroy, type, handle_out,
+                                            std::move(module));
+}
+
 tether_status handle_new(void* object, tether_handle_destroy_fn destroy,
                          const char* type, uint64_t* handle_out) {
   if (handle_out == nullptr) {
     TETHER_LOG_WARNING("handle_new: handle_out is NULL");
     return TETHER_E_INVALID_ARG;
   }
-  return to_c(
-      HandleTable::process_wide().create(object, destroy, type, handle_out));
+  return to_c(make_handle(object, destroy, type, handle_out));
 }
 
 tether_status handle_get(uint64_t handle, void** object_out) {

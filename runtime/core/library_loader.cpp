@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <new>
 
 namespace tether {
 namespace {
@@ -88,6 +89,25 @@ Status load_library_from_path(const char* path, const char* symbol,
     return status == Status::kVersion ? status : Status::kLoad;
   }
   out->module = std::move(holder);
+  return Status::kOk;
+}
+
+Status module_holding(const void* code, std::shared_ptr<const void>* out) {
+  out->reset();
+  Dl_info info{};
+  if (code == nullptr || ::dladdr(code, &info) == 0 ||
+      info.dli_fname == nullptr || info.dli_fname[0] == '\0') {
+    return Status::kOk;
+  }
+  // The main program never unloads; dlopen by its path does not find it.
+  void* module = ::dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+  if (module == nullptr) return Status::kOk;
+  try {
+    *out = std::shared_ptr<const void>(
+        module, [](const void* m) { ::dlclose(const_cast<void*>(m)); });
+  } catch (const std::bad_alloc&) {
+    return Status::kNoMemory;  // the constructor already ran the deleter
+  }
   return Status::kOk;
 }
 

@@ -25,6 +25,13 @@ Status load_linked_library(const tether_library* table, LoadedLibrary* out,
 Status load_library_from_path(const char* path, const char* symbol,
                               LoadedLibrary* out, std::string* error);
 
+// Sets *out to a reference that keeps loaded the shared object holding
+// `code` (dladdr, then dlopen with RTLD_NOLOAD; dlclose when the last holder
+// lets go), or to null for the main program, for nullptr, or when no loaded
+// object holds it. kNoMemory (and *out null, nothing held) when memory is
+// exhausted. Never throws. Takes the dynamic loader's lock. Thread-safe.
+Status module_holding(const void* code, std::shared_ptr<const void>* out);
+
 }  // namespace tether
 
 #endif  // TETHER_RUNTIME_CORE_LIBRARY_LOADER_H_

@@ -2,8 +2,10 @@
 
 #include <map>
 #include <memory>
+#include <new>
 
 #include "base/fault_injection.h"
+#include "handles/type_names.h"
 #include "log/log.h"
 
 namespace tether {
@@ -65,38 +67,56 @@ void HandleTable::push_free(uint32_t index) {
   }
 }
 
+Status HandleTable::grow() {
+  if (chunk_count_ == kMaxChunks) {
+    TETHER_LOG_ERR("handle table full (%u handles live)",
+                   kMaxChunks * kChunkSize);
+    return Status::kNoMemory;
+  }
+  // The library calling handle_new is C: no std::bad_alloc may leave here.
+  auto* chunk = new (std::nothrow) Chunk();
+  if (chunk == nullptr) {
+    TETHER_LOG_ERR("handle table: out of memory for %u more handles",
+                   kChunkSize);
+    return Status::kNoMemory;
+  }
+  uint32_t first = chunk_count_ * kChunkSize;
+  chunks_[chunk_count_].store(chunk, std::memory_order_release);
+  ++chunk_count_;
+  // Entries start at generation 1; index 0 stays unused.
+  for (uint32_t i = kChunkSize; i-- > 0;) {
+    uint32_t candidate = first + i;
+    entry(candidate)->word.store(make_word(1, 0), std::memory_order_relaxed);
+    if (candidate != 0) push_free(candidate);
+  }
+  return Status::kOk;
+}
+
 Status HandleTable::create(void* object, HandleDestroyFn destroy,
-                           const char* type, uint64_t* handle_out) {
+                           const char* type, uint64_t* handle_out,
+                           std::shared_ptr<const void> keep_alive) {
   fault::throw_if_fires(fault::Point::kEngineThrows);
+  const char* type_name = nullptr;
+  try {
+    type_name = intern_type_name(type);
+  } catch (const std::bad_alloc&) {
+    TETHER_LOG_ERR("handle table: out of memory for a type name");
+    return Status::kNoMemory;
+  }
   uint32_t index = pop_free();
   if (index == 0) {
     std::lock_guard<std::mutex> lock(grow_mutex_);
     index = pop_free();  // another thread may have grown the table
     if (index == 0) {
-      if (chunk_count_ == kMaxChunks) {
-        TETHER_LOG_ERR("handle table full (%u handles live)",
-                       kMaxChunks * kChunkSize);
-        return Status::kNoMemory;
-      }
-      auto chunk = std::make_unique<Chunk>();
-      uint32_t first = chunk_count_ * kChunkSize;
-      chunks_[chunk_count_].store(chunk.release(), std::memory_order_release);
-      ++chunk_count_;
-      // Entries start at generation 1; index 0 stays unused.
-      for (uint32_t i = kChunkSize; i-- > 0;) {
-        uint32_t candidate = first + i;
-        entry(candidate)->word.store(make_word(1, 0),
-                                     std::memory_order_relaxed);
-        if (candidate != 0) push_free(candidate);
-      }
+      if (Status status = grow(); status != Status::kOk) return status;
       index = pop_free();
     }
   }
   Entry* slot = entry(index);
   slot->object = object;
   slot->destroy = destroy;
-  slot->type.store(type != nullptr ? type : "object",
-                   std::memory_order_relaxed);
+  slot->keep_alive = std::move(keep_alive);
+  slot->type.store(type_name, std::memory_order_relaxed);
   uint32_t generation =
       generation_of(slot->word.load(std::memory_order_relaxed));
   slot->word.store(make_word(generation, 1), std::memory_order_release);
@@ -152,6 +172,9 @@ Status HandleTable::adjust(uint64_t handle, int delta, void** object_out) {
   }
   slot->object = nullptr;
   slot->destroy = nullptr;
+  // Out of the slot before it is reused; dropped (perhaps unloading the
+  // module destroy ran in) only once nothing here needs it.
+  std::shared_ptr<const void> keep_alive = std::move(slot->keep_alive);
   uint32_t next_generation = generation_of(handle) + 1;
   if (next_generation == 0) next_generation = 1;
   slot->word.store(make_word(next_generation, 0), std::memory_order_release);

@@ -20,12 +20,18 @@
 // whose library made it. The destroy function runs on whichever thread
 // drops the last reference; a library whose objects must die on their lane
 // posts there from it.
+//
+// A handle keeps what its destroy function needs: each entry holds a
+// keep-alive reference (for a library loaded by path, its module) that is
+// dropped only after destroy returned, and its own copy of the type name,
+// so neither the last release nor a report reads unloaded code or data.
 #ifndef TETHER_RUNTIME_HANDLES_HANDLE_TABLE_H_
 #define TETHER_RUNTIME_HANDLES_HANDLE_TABLE_H_
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -49,10 +55,14 @@ class HandleTable {
   HandleTable(const HandleTable&) = delete;
   HandleTable& operator=(const HandleTable&) = delete;
 
-  // A new handle holding one reference. `type` is a static string naming the
-  // kind of object (for reports). kNoMemory when the table is full.
+  // A new handle holding one reference. `type` names the kind of object
+  // (for reports; copied). `keep_alive` is held until destroy(object) has
+  // returned after the last release (the module holding destroy's code).
+  // kNoMemory when the table is full or memory is exhausted (nothing is
+  // created then). Never throws.
   Status create(void* object, HandleDestroyFn destroy, const char* type,
-                uint64_t* handle_out);
+                uint64_t* handle_out,
+                std::shared_ptr<const void> keep_alive = nullptr);
   // Takes a reference and returns the object. kStaleTicket if the handle is
   // released, never issued or 0.
   Status get(uint64_t handle, void** object_out);
@@ -76,13 +86,17 @@ class HandleTable {
     std::atomic<uint32_t> next_free{0};
     void* object = nullptr;
     HandleDestroyFn destroy = nullptr;
-    std::atomic<const char*> type{nullptr};
+    std::atomic<const char*> type{nullptr};  // interned: never dangles
+    std::shared_ptr<const void> keep_alive;
   };
   struct Chunk {
     std::array<Entry, kChunkSize> entries;
   };
 
   Entry* entry(uint32_t index) const;
+  // Adds a chunk of free entries. kNoMemory when the table is full or the
+  // chunk cannot be allocated. REQUIRES: grow_mutex_ held.
+  Status grow();
   uint32_t pop_free();
   void push_free(uint32_t index);
   Status adjust(uint64_t handle, int delta, void** object_out);

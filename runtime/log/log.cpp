@@ -4,6 +4,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "base/fault_injection.h"
@@ -90,11 +91,27 @@ bool enabled(int32_t level) {
 
 void write(int32_t level, const char* format, ...) {
   fault::throw_if_fires(fault::Point::kEngineThrows);
-  char line[1024];
+  char stack_line[1024];
   va_list args;
   va_start(args, format);
-  std::vsnprintf(line, sizeof line, format, args);
+  va_list again;
+  va_copy(again, args);
+  int length = std::vsnprintf(stack_line, sizeof stack_line, format, args);
   va_end(args);
+  const char* line = stack_line;
+  // A longer line (a leak report) is formatted again on the heap, so it
+  // arrives whole; only if that fails is it cut.
+  std::string long_line;
+  if (length >= static_cast<int>(sizeof stack_line)) {
+    try {
+      long_line.resize(static_cast<std::size_t>(length) + 1);
+      std::vsnprintf(long_line.data(), long_line.size(), format, again);
+      long_line.resize(static_cast<std::size_t>(length));
+      line = long_line.c_str();
+    } catch (...) {
+    }
+  }
+  va_end(again);
   write_line(level, line);
 }
 

@@ -15,7 +15,9 @@ namespace tether::log {
 // True when a line at `level` would be written. Cheap: one relaxed load.
 bool enabled(int32_t level);
 
-// Formats and writes one line. Lines longer than 1 KiB are truncated.
+// Formats and writes one line (or several, as a leak report does, in one
+// message), whole: a message over 1 KiB is formatted on the heap, and cut
+// to 1023 bytes only if that allocation fails.
 void write(int32_t level, const char* format, ...)
     __attribute__((format(printf, 2, 3)));
 

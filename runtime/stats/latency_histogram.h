@@ -1,7 +1,9 @@
-// A fixed log-bucket histogram of latencies in nanoseconds: 4 buckets per
-// power of two (so a bucket is at most 19% wide), 256 buckets from 0 to
-// 2^64 ns. One writer per histogram (the thread that delivers), any number
-// of readers; readers sum several histograms and take percentiles.
+// A fixed log-bucket histogram of latencies in nanoseconds: 4 equal buckets
+// per power of two (a bucket from 2^k is 2^(k-2) wide, so its upper bound,
+// what a percentile reports, is less than 25% above any value in it), 256
+// buckets from 0 to 2^64 ns. One writer per histogram (the thread that
+// delivers), any number of readers; readers sum several histograms and take
+// percentiles.
 //
 // Recording is a count-leading-zeros, a shift and one relaxed store: cheap
 // enough to stay on in production and in every benchmark.

@@ -98,7 +98,7 @@ TEST_F(BufferMisuseDeathTest, WriteAfterFreeStopsAtTheWrite) {
 
 TEST_F(BufferMisuseDeathTest, ReleaseModeWriteAfterFreeIsCaughtByAsanItself) {
   EXPECT_DEATH(exit_with(&release_mode_write_after_free),
-               "heap-use-after-free.*WRITE of size 1");
+               "use-after-poison.*WRITE of size 1");
 }
 
 #else

@@ -212,7 +212,8 @@ TEST_F(GrowthWatchApiTest, LeakReportNamesTheQueueTheBacklogLineNamed) {
     return text.find(named) != std::string::npos;
   })) << text;
   EXPECT_NE(text.find("completions pushed to completion queues and never "
-                      "polled, by queue:\n" +
+                      "polled (each with its result or error buffer), by "
+                      "queue:\n" +
                       named),
             std::string::npos)
       << text;

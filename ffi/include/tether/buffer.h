@@ -42,20 +42,27 @@
  *                   | CORRUPT (2)      | then the header) |
  * write after free  | not detected:    | logged + counted | ASan stops the
  *                   | the memory is    | when the block   | process at the
- *                   | back with malloc | leaves quaran-   | write
- *                   | (2)              | tine; BUFFER_    |
- *                   |                  | CORRUPT from     |
+ *                   | held unchecked,  | leaves quaran-   | write
+ *                   | then back with   | tine; BUFFER_    |
+ *                   | malloc (1) (2)   | CORRUPT from     |
  *                   |                  | check_all (4)    |
  * read of new or    | not detected     | not detected;    | reads of freed
  * freed bytes       |                  | reads see the    | bytes: ASan
  *                   |                  | fill patterns    | stops there
  *
- * (1) The registry remembers the last 256 frees per shard (16384 in all);
- *     an older double free is reported as TETHER_E_FOREIGN_BUFFER.
+ * (1) Each of the registry's 32 shards remembers the last 256 buffers freed
+ *     in it (8192 in all), fewer when their blocks (data, header and
+ *     guards) add up to more than 64 KiB; a buffer whose block alone is
+ *     larger is not remembered. A remembered buffer's memory stays with
+ *     tether, so no later allocation, tether's or malloc's, can have its
+ *     address: a pointer reported as a double free is one tether freed,
+ *     never memory someone else allocated since. A double free of a buffer
+ *     no longer remembered is reported as TETHER_E_FOREIGN_BUFFER.
  * (2) In an ASan build ASan itself still stops the process at a write past
- *     the end or after free of a release-mode buffer (its redzone and
- *     quarantine surround tether's block); a write before the start meets
- *     tether's 80-byte header first.
+ *     the end or after free of a release-mode buffer (its redzone, and
+ *     tether's poisoning of a remembered block or ASan's quarantine,
+ *     surround tether's block); a write before the start meets tether's
+ *     80-byte header first.
  * (3) The header is not poisoned; writes reaching it are seen on free.
  * (4) The quarantine holds the last 1024 freed debug blocks, up to 8 MiB of
  *     data; blocks over 1 MiB skip it (their guards are still checked).

@@ -10,8 +10,13 @@
  * another object, and a release one time too many never wraps a count.
  *
  * Handles are process-wide, like buffers: one outlives the runtime whose
- * library made it. Hosts whose numbers are doubles (JavaScript, LuaJIT)
- * carry them as BigInt or 64-bit cdata. */
+ * library made it. A library loaded by path (tether_runtime_open_path)
+ * stays loaded, after its runtime is destroyed, until the last reference
+ * to the last handle it made is released and its destroy function has
+ * returned; a handle's type name is copied when it is made. So releasing a
+ * handle, or a leak report naming it, never reaches unloaded code or data.
+ * Hosts whose numbers are doubles (JavaScript, LuaJIT) carry them as
+ * BigInt or 64-bit cdata. */
 #ifndef TETHER_HANDLE_H
 #define TETHER_HANDLE_H
 
@@ -28,11 +33,12 @@ extern "C" {
 TETHER_API tether_status tether_handle_retain(uint64_t handle);
 
 /* Drops a reference. The last one runs the library's destroy function on
- * this thread.
+ * this thread, then, if the library's runtime is gone and this was its last
+ * handle, unloads the library's module.
  * Errors: TETHER_E_STALE_TICKET (already fully released, never issued, or
  *   0; logged, nothing changes).
  * Thread safety: any thread. Blocks: only as long as the library's destroy
- *   function. */
+ *   function, and the module's unloading (dlclose) when it is the last. */
 TETHER_API tether_status tether_handle_release(uint64_t handle);
 
 /* Number of live handles, process-wide.

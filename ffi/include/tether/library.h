@@ -150,11 +150,18 @@ struct tether_host_api {
   tether_status (*gauge_set)(tether_lane* lane, uint32_t gauge, uint64_t value);
 
   /* Generational handles (tether/handle.h): hand `object` to hosts as
-   * *handle_out, holding one reference. `type` is a static string naming the
-   * kind of object in leak reports. `destroy` (may be NULL) runs when the
-   * last reference goes, on the releasing thread.
-   * Errors: TETHER_E_INVALID_ARG (NULL handle_out); TETHER_E_NO_MEMORY.
-   * Thread safety: any thread. Blocks: no. */
+   * *handle_out, holding one reference. `type` names the kind of object in
+   * leak reports (copied: its first 127 bytes; past 1024 distinct names, new
+   * ones are reported as "(too many handle types)", logged once; NULL:
+   * "object"). `destroy` (may be NULL) runs when the last reference goes, on
+   * the releasing thread, perhaps after this library's runtime was
+   * destroyed: the handle keeps the library's module loaded until then.
+   * Called on a lane, the module kept is the one the runtime loaded; on
+   * another thread, the one holding `destroy`'s code.
+   * Errors: TETHER_E_INVALID_ARG (NULL handle_out); TETHER_E_NO_MEMORY
+   *   (table full or memory exhausted; no handle is made, logged).
+   * Thread safety: any thread. Blocks: no; off a lane it takes the dynamic
+   *   loader's lock (dladdr, dlopen) to find destroy's module. */
   tether_status (*handle_new)(void* object, tether_handle_destroy_fn destroy,
                               const char* type, uint64_t* handle_out);
 

@@ -172,13 +172,22 @@ TETHER_API tether_status tether_runtime_shutdown(tether_runtime* runtime,
 TETHER_API tether_status
 tether_runtime_destroy(TETHER_OWN tether_runtime* runtime);
 
-/* Writes what is still alive that someone should have let go of: calls in
- * flight, completions pushed to this runtime's completion queues and never
- * polled (below it, one line per queue still open that holds some, named
- * as in tether_cq_open), live tether buffers and live handles (the last two
- * process-wide, handles grouped by type). One finding per line;
- * *report_out is "" and *findings_out 0 when nothing is alive. Works before
- * and after shutdown.
+/* Writes what is still alive that someone should have let go of, in two
+ * scopes under two headings. This runtime's: calls in flight (not counting
+ * those whose completion waits in a queue), and completions pushed to its
+ * completion queues and never polled, each with the result or error buffer
+ * it holds (below them, one line per queue still open that holds some,
+ * named as in tether_cq_open). Process-wide (any runtime's or the host's):
+ * live tether buffers, less one per unpolled completion above, with all
+ * live buffers by allocation site; live handles, by type. Each finding
+ * is a line of two spaces and a count; lines indented further break the one
+ * above down. *findings_out is the sum of those counts over both scopes:
+ * each call, completion, buffer and handle is counted once (a completion
+ * with an empty result holds no buffer, so while completions are unpolled
+ * the buffer count can be low by as many). *report_out is "" and
+ * *findings_out 0 when nothing is alive. TETHER_LEAK_CHECK_FAIL judges only
+ * this runtime's scope: destroy logs the whole report, and aborts only when
+ * this runtime's scope is not empty. Works before and after shutdown.
  * Ownership: *report_out is a NUL-terminated tether buffer the caller frees
  *   with tether_buf_free() (it is not itself counted).
  * Errors: TETHER_E_INVALID_ARG (NULL argument); TETHER_E_NO_MEMORY.

@@ -32,8 +32,10 @@ struct tether_stats {
   uint64_t buffers_live;      /* tether buffers alive, process-wide */
   uint64_t buffer_bytes_live; /* their bytes */
   /* Submit-to-completion latency of delivered calls, in nanoseconds, from a
-   * log-bucket histogram (4 buckets per power of two: each figure is the
-   * upper bound of its bucket, at most 19% above the true value). */
+   * log-bucket histogram (4 equal buckets per power of two: each figure is
+   * the upper bound of its bucket, never below the true value and less than
+   * 25% above it; the worst case, the lowest value of a bucket, approaches
+   * 25% as values grow: 18.75% at 16 ns, 24.9% at 1024 ns). */
   uint64_t latency_p50_ns;
   uint64_t latency_p99_ns;
   uint64_t latency_p999_ns;

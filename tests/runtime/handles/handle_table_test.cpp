@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -98,6 +100,43 @@ TEST(HandleTableTest, LiveHandlesAreCountedByType) {
   table.release(ha);
   table.release(hb);
   table.release(hc);
+}
+
+TEST(HandleTableTest, TypeNameIsCopiedWhenTheHandleIsMade) {
+  // A library's string may be gone (its module unloaded) while the handle
+  // still lives.
+  HandleTable table;
+  char type[] = "cursor";
+  uint64_t handle = 0;
+  ASSERT_EQ(table.create(nullptr, nullptr, type, &handle), Status::kOk);
+  std::strcpy(type, "xxxxx");
+  auto counts = table.live_by_type();
+  ASSERT_EQ(counts.size(), 1u);
+  EXPECT_EQ(counts[0].type, "cursor");
+  EXPECT_EQ(table.release(handle), Status::kOk);
+}
+
+TEST(HandleTableTest, KeepAliveIsDroppedOnlyAfterDestroyRan) {
+  HandleTable table;
+  struct Watch {
+    std::weak_ptr<const void> keep_alive;
+    bool alive_during_destroy = false;
+  } watch;
+  auto keep_alive = std::make_shared<int>(1);
+  watch.keep_alive = keep_alive;
+  uint64_t handle = 0;
+  ASSERT_EQ(table.create(
+                &watch,
+                [](void* raw) {
+                  auto* seen = static_cast<Watch*>(raw);
+                  seen->alive_during_destroy = !seen->keep_alive.expired();
+                },
+                "watch", &handle, std::move(keep_alive)),
+            Status::kOk);
+  EXPECT_FALSE(watch.keep_alive.expired());
+  ASSERT_EQ(table.release(handle), Status::kOk);
+  EXPECT_TRUE(watch.alive_during_destroy);
+  EXPECT_TRUE(watch.keep_alive.expired());
 }
 
 TEST(HandleTableTest, GrowsPastOneChunk) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 namespace tether {
 namespace {
 
@@ -45,6 +47,29 @@ TEST(LatencyHistogramTest, PercentilesOfSummedHistograms) {
   EXPECT_LT(p99, 1300u);
   EXPECT_GE(p999, 1'000'000u);
   EXPECT_LT(p999, 1'300'000u);
+}
+
+// The bound tether/stats.h states: a reported percentile is less than 25%
+// above the value it stands for, and no smaller bound holds.
+TEST(LatencyHistogramTest, ReportedFigureIsLessThanAQuarterAboveTheValue) {
+  double worst = 0;
+  for (int bucket = LatencyHistogram::kSubBuckets;
+       bucket <= LatencyHistogram::bucket_of(UINT64_MAX); ++bucket) {
+    // A bucket's lowest value is reported furthest above itself.
+    uint64_t value = LatencyHistogram::upper_bound(bucket - 1) + 1;
+    LatencyHistogram histogram;
+    histogram.record(value);
+    std::array<uint64_t, LatencyHistogram::kBuckets> totals{};
+    histogram.add_to(totals);
+    uint64_t reported = LatencyHistogram::percentile(totals, 1.0);
+    ASSERT_GE(reported, value);
+    // In integers: doubles round the largest buckets' ratio up to 0.25.
+    EXPECT_LT((reported - value) * 4, value) << value;
+    double above =
+        static_cast<double>(reported - value) / static_cast<double>(value);
+    if (above > worst) worst = above;
+  }
+  EXPECT_GT(worst, 0.249);
 }
 
 TEST(LatencyHistogramTest, EmptyHistogramReportsZero) {
