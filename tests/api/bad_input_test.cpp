@@ -30,13 +30,7 @@ class BadInputTest : public RuntimeTest {
 
   tether_status OpenWith(const tether_library* library,
                          const tether_runtime_config& config) {
-    tether_runtime* runtime = nullptr;
-    char* error = nullptr;
-    tether_status status =
-        tether_runtime_open(library, &config, &runtime, &error);
-    tether_buf_free(error);
-    if (status == TETHER_OK) tether_runtime_destroy(runtime);
-    return status;
+    return OpenThenDestroy(library, config);
   }
 
   // Submits `call` and checks that nothing was accepted.

@@ -21,14 +21,7 @@ class VersionsTest : public RuntimeTest {
   }
 
   tether_status OpenWith(const tether_library* library) {
-    tether_runtime_config config = Config(1);
-    tether_runtime* runtime = nullptr;
-    char* error = nullptr;
-    tether_status status =
-        tether_runtime_open(library, &config, &runtime, &error);
-    tether_buf_free(error);
-    if (status == TETHER_OK) tether_runtime_destroy(runtime);
-    return status;
+    return OpenThenDestroy(library, Config(1));
   }
 
   LogCapture log_;

@@ -75,6 +75,18 @@ inline tether_call Call(uint32_t method, std::string_view payload = {},
   return call;
 }
 
+// Opens a runtime and destroys it at once: what the open answered.
+inline tether_status OpenThenDestroy(const tether_library* library,
+                                     const tether_runtime_config& config) {
+  tether_runtime* runtime = nullptr;
+  char* error = nullptr;
+  tether_status status =
+      tether_runtime_open(library, &config, &runtime, &error);
+  tether_buf_free(error);
+  if (status == TETHER_OK) tether_runtime_destroy(runtime);
+  return status;
+}
+
 inline tether_stats Stats(const tether_runtime* runtime) {
   tether_stats stats;
   tether_stats_init(&stats);
