@@ -189,8 +189,7 @@ void Lane::run_request(Slot* slot) {
   CompletionCounters::bump(handled_);
   tether_request request{};
   request.struct_size = sizeof request;
-  request.id =
-      runtime_.slots().ticket_of(slot_word::generation(word), *slot);
+  request.id = runtime_.slots().ticket_of(slot_word::generation(word), *slot);
   request.method = slot->method;
   request.lane_index = index_;
   request.key = slot->key;

@@ -1,7 +1,8 @@
 /* tether/stream.h — streams: an explicit producer whose calls with one key
  * run in submission order. TETHER_KEY_ANY is no key: such calls go to
- * whichever lane is free and keep no order, through a stream or not. One stream belongs to one thread at a time (a Go
- * goroutine's worth of work, a Python task); use one per ordered sequence. */
+ * whichever lane is free and keep no order, through a stream or not. One stream
+ * belongs to one thread at a time (a Go goroutine's worth of work, a Python
+ * task); use one per ordered sequence. */
 #ifndef TETHER_STREAM_H
 #define TETHER_STREAM_H
 

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -248,7 +248,8 @@ TEST(CompletionQueueLifetimeTest, DestroyFreesQueuedResults) {
   uint64_t after = 0;
   buffers::live_totals(&after, nullptr);
   EXPECT_EQ(after, before);
-  EXPECT_EQ(ledger->cq_taken.load(), 1u);  // freed unpolled: no longer a backlog
+  EXPECT_EQ(ledger->cq_taken.load(),
+            1u);  // freed unpolled: no longer a backlog
 }
 
 }  // namespace
