@@ -49,8 +49,10 @@ const (
 	LeakCheckLog LeakCheck = iota
 	// LeakCheckOff does nothing (TETHER_LEAK_CHECK_OFF).
 	LeakCheckOff
-	// LeakCheckFail logs the report, then aborts the process: for test
-	// suites (TETHER_LEAK_CHECK_FAIL). Go's signal handler reports the
+	// LeakCheckFail logs the report, then aborts the process if the part
+	// the runtime owns (calls in flight, completions never polled) is not
+	// empty: for test suites (TETHER_LEAK_CHECK_FAIL). Buffers and handles
+	// are process-wide and never abort. Go's signal handler reports an
 	// abort as a SIGABRT crash and exits with status 2.
 	LeakCheckFail
 )

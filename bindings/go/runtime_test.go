@@ -2,6 +2,7 @@ package tether
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"runtime"
@@ -399,15 +400,18 @@ func TestLeakCheckOffKeepsCloseQuiet(t *testing.T) {
 	}
 }
 
-func TestLeakCheckFailAbortsAtClose(t *testing.T) {
+// LeakCheckFail judges only what the runtime owns (calls in flight and
+// completions never polled, which Close always ends); a tether buffer alive
+// elsewhere in the process is reported but does not abort.
+func TestLeakCheckFailJudgesOnlyWhatTheRuntimeOwns(t *testing.T) {
 	child := runCrashChild(t, "leak-check-fail")
-	child.wantExit(t, 2) // Go's handler turns the abort into its own crash
-	child.wantInOrder(t, "1 live tether buffers", "TETHER_LEAK_CHECK_FAIL: aborting", "SIGABRT: abort")
-	child.wantNoOutput(t, "Close returned")
+	child.wantExit(t, 0)
+	child.wantInOrder(t, "process-wide", "1 live tether buffers", "Close returned <nil>")
+	child.wantNoOutput(t, "aborting")
 }
 
 // childLeakCheckFail closes a LeakCheckFail runtime while a tether buffer
-// is live: tether logs the report and aborts the process.
+// is live: tether logs the report, and Close returns.
 func childLeakCheckFail() {
 	os.Unsetenv("TETHER_LEAK_CHECK")
 	rt, err := OpenLibrary(nooplib.Library(), &Options{LeakCheck: LeakCheckFail})
@@ -416,7 +420,7 @@ func childLeakCheckFail() {
 	}
 	allocTestBuffer([]byte("kept past Close"))
 	err = rt.Close()
-	childFail("Close returned (%v)", err)
+	fmt.Fprintf(os.Stderr, "Close returned %v\n", err)
 }
 
 func TestBufferDebugSwitchesBuffersToDebugMode(t *testing.T) {
