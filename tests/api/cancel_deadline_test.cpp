@@ -8,6 +8,7 @@ namespace tether_test {
 namespace {
 
 constexpr uint64_t kShortDeadlineNs = 10'000'000;
+constexpr uint64_t kRunningDeadlineNs = 200'000'000;
 
 using CancelDeadlineTest = RuntimeTest;
 
@@ -132,8 +133,10 @@ TEST_F(CancelDeadlineTest,
   ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
   Collector collector(1);
   uint64_t ticket = 0;
+  // Long enough that even a loaded machine's lane starts the handler before
+  // the deadline: a deadline that fires first leaves no handler to see it.
   ASSERT_EQ(Submit(collector, 0,
-                   Call(kWaitCancelled, {}, TETHER_KEY_ANY, kShortDeadlineNs),
+                   Call(kWaitCancelled, {}, TETHER_KEY_ANY, kRunningDeadlineNs),
                    &ticket),
             TETHER_OK);
   ASSERT_TRUE(collector.WaitForTotal(1));
@@ -144,13 +147,20 @@ TEST_F(CancelDeadlineTest,
 
 TEST_F(CancelDeadlineTest, DeadlineFiresWhileLaneIsBusyInAHandler) {
   ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
-  Collector collector(1);
+  Collector collector(2);
+  // The only lane is held in a handler; a call queued behind it still
+  // gets its deadline, from the delivery thread.
+  ASSERT_EQ(Submit(collector, 0, Call(kBlock)), TETHER_OK);
+  ASSERT_TRUE(Probe::Get().WaitStarted(kBlock, 1));
   ASSERT_EQ(
-      Submit(collector, 0, Call(kBlock, {}, TETHER_KEY_ANY, kShortDeadlineNs)),
+      Submit(collector, 1, Call(kNoop, {}, TETHER_KEY_ANY, kShortDeadlineNs)),
       TETHER_OK);
   ASSERT_TRUE(collector.WaitForTotal(1));
-  EXPECT_EQ(collector.completion(0)->status, TETHER_E_DEADLINE);
-  EXPECT_EQ(Probe::Get().started(kBlock), 1u);
+  EXPECT_EQ(collector.completion(1)->status, TETHER_E_DEADLINE);
+  EXPECT_EQ(collector.count(0), 0u) << "the lane is still in the handler";
+  Probe::Get().OpenGate();
+  ASSERT_TRUE(collector.WaitForTotal(2));
+  EXPECT_EQ(collector.completion(0)->status, TETHER_OK);
 }
 
 TEST_F(CancelDeadlineTest, CallFinishingBeforeItsDeadlineCompletesOk) {
