@@ -10,10 +10,10 @@
  *
  * A new queue's fd starts armed: the first completion pushed writes it.
  *
- * A completion queue never drops a completion: bounds are enforced at submit
- * (TETHER_E_BUSY). A completion waiting here keeps its call's credits (one
- * of max_calls_in_flight and its payload's bytes) until tether_cq_poll() or
- * tether_cq_take() hands it to the host, so a host that stops polling gets
+ * A completion queue has no capacity to overflow: bounds are enforced at
+ * submit (TETHER_E_BUSY). A completion waiting here keeps its call's credits
+ * (one of max_calls_in_flight and its payload's bytes) until tether_cq_poll()
+ * or tether_cq_take() hands it to the host, so a host that stops polling gets
  * TETHER_E_BUSY from submit once the runtime's credits are used up, and the
  * queue holds at most max_calls_in_flight completions. (Only if memory runs
  * out while a completion is queued is it lost: logged at ERROR, its buffers
