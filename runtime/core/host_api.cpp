@@ -178,6 +178,29 @@ void log_line(int32_t level, const char* message) {
 
 // --- the firewall around each entry ---------------------------------------
 
+// A status-returning host function `Fn`, named `kName` in log lines, run
+// inside the firewall. Entries that must do more when their body throws
+// (reply, buf_alloc, is_cancelled, log) have their own wrappers below.
+template <const char* kName, auto Fn>
+struct Guarded;
+template <const char* kName, class... Args, tether_status (*Fn)(Args...)>
+struct Guarded<kName, Fn> {
+  static tether_status call(Args... args) noexcept {
+    return firewall_status(kName, [&] { return Fn(args...); });
+  }
+};
+
+constexpr char kReplyError[] = "reply_error";
+constexpr char kBufFree[] = "buf_free";
+constexpr char kPost[] = "post";
+constexpr char kTimerStart[] = "timer_start";
+constexpr char kGaugeRegister[] = "gauge_register";
+constexpr char kGaugeSet[] = "gauge_set";
+constexpr char kHandleNew[] = "handle_new";
+constexpr char kHandleGet[] = "handle_get";
+constexpr char kHandleRetain[] = "handle_retain";
+constexpr char kHandleRelease[] = "handle_release";
+
 tether_status guarded_reply(uint64_t request, void* result,
                             size_t result_len) noexcept {
   bool threw = true;
@@ -197,21 +220,11 @@ tether_status guarded_reply(uint64_t request, void* result,
   return status;
 }
 
-tether_status guarded_reply_error(uint64_t request, int32_t code,
-                                  const char* message) noexcept {
-  return firewall_status("reply_error",
-                         [&] { return reply_error(request, code, message); });
-}
-
 // Not inlined: the site recorded is the library's code that called it.
 __attribute__((noinline)) void* guarded_buf_alloc(size_t size) noexcept {
   const buffers::Site site = TETHER_CALLER_SITE();
   return firewall<void*>("buf_alloc", nullptr, nullptr,
                          [&] { return buffers::allocate_at(size, site); });
-}
-
-tether_status guarded_buf_free(void* data) noexcept {
-  return firewall_status("buf_free", [&] { return buf_free(data); });
 }
 
 int32_t guarded_is_cancelled(uint64_t request) noexcept {
@@ -220,73 +233,28 @@ int32_t guarded_is_cancelled(uint64_t request) noexcept {
                            [&] { return is_cancelled(request); });
 }
 
-tether_status guarded_post(tether_lane* lane, tether_lane_fn fn,
-                           void* arg) noexcept {
-  return firewall_status("post", [&] { return post(lane, fn, arg); });
-}
-
-tether_status guarded_timer_start(tether_lane* lane, uint64_t delay_ns,
-                                  tether_lane_fn fn, void* arg) noexcept {
-  return firewall_status("timer_start",
-                         [&] { return timer_start(lane, delay_ns, fn, arg); });
-}
-
 void guarded_log_line(int32_t level, const char* message) noexcept {
   firewall_void("log", [&] { log_line(level, message); });
 }
 
-tether_status guarded_gauge_register(tether_lane* lane, const char* name,
-                                     uint32_t* gauge_out) noexcept {
-  return firewall_status("gauge_register",
-                         [&] { return gauge_register(lane, name, gauge_out); });
-}
-
-tether_status guarded_gauge_set(tether_lane* lane, uint32_t gauge,
-                                uint64_t value) noexcept {
-  return firewall_status("gauge_set",
-                         [&] { return gauge_set(lane, gauge, value); });
-}
-
-tether_status guarded_handle_new(void* object, tether_handle_destroy_fn destroy,
-                                 const char* type,
-                                 uint64_t* handle_out) noexcept {
-  return firewall_status("handle_new", [&] {
-    return handle_new(object, destroy, type, handle_out);
-  });
-}
-
-tether_status guarded_handle_get(uint64_t handle, void** object_out) noexcept {
-  return firewall_status("handle_get",
-                         [&] { return handle_get(handle, object_out); });
-}
-
-tether_status guarded_handle_retain(uint64_t handle) noexcept {
-  return firewall_status("handle_retain",
-                         [&] { return handle_retain(handle); });
-}
-
-tether_status guarded_handle_release(uint64_t handle) noexcept {
-  return firewall_status("handle_release",
-                         [&] { return handle_release(handle); });
-}
-
-const tether_host_api kHostApi = {sizeof(tether_host_api),
-                                  TETHER_LIBRARY_ABI_VERSION,
-                                  0,
-                                  &guarded_reply,
-                                  &guarded_reply_error,
-                                  &guarded_buf_alloc,
-                                  &guarded_buf_free,
-                                  &guarded_is_cancelled,
-                                  &guarded_post,
-                                  &guarded_timer_start,
-                                  &guarded_log_line,
-                                  &guarded_gauge_register,
-                                  &guarded_gauge_set,
-                                  &guarded_handle_new,
-                                  &guarded_handle_get,
-                                  &guarded_handle_retain,
-                                  &guarded_handle_release};
+const tether_host_api kHostApi = {
+    sizeof(tether_host_api),
+    TETHER_LIBRARY_ABI_VERSION,
+    0,
+    &guarded_reply,
+    &Guarded<kReplyError, &reply_error>::call,
+    &guarded_buf_alloc,
+    &Guarded<kBufFree, &buf_free>::call,
+    &guarded_is_cancelled,
+    &Guarded<kPost, &post>::call,
+    &Guarded<kTimerStart, &timer_start>::call,
+    &guarded_log_line,
+    &Guarded<kGaugeRegister, &gauge_register>::call,
+    &Guarded<kGaugeSet, &gauge_set>::call,
+    &Guarded<kHandleNew, &handle_new>::call,
+    &Guarded<kHandleGet, &handle_get>::call,
+    &Guarded<kHandleRetain, &handle_retain>::call,
+    &Guarded<kHandleRelease, &handle_release>::call};
 
 }  // namespace
 
