@@ -64,6 +64,10 @@ void CompletionQueue::discard(const tether_completion* completions,
     buffers::release(completions[i].error);
     payload_bytes += completions[i].reserved0;
   }
+  left(count, payload_bytes);
+}
+
+void CompletionQueue::left(std::size_t count, uint64_t payload_bytes) {
   ledger_->cq_taken.fetch_add(count, std::memory_order_relaxed);
   ledger_->give_back(static_cast<int64_t>(count), payload_bytes);
 }
@@ -114,9 +118,10 @@ void CompletionQueue::push(uint32_t producer,
       // happens, and still give their credits back so in-flight returns
       // to 0.
       TETHER_LOG_ERR(
-          "completion queue (fd %d): out of memory queueing %zu "
-          "completion(s); they are lost (first ticket %llu, status %s)",
-          fd_, count, static_cast<unsigned long long>(completions[0].ticket),
+          "%s: out of memory queueing %zu completion(s); they are lost "
+          "(first ticket %llu, status %s)",
+          name_.c_str(), count,
+          static_cast<unsigned long long>(completions[0].ticket),
           status_name(completions[0].status));
     }
     // Nobody will poll them: tether frees what it owned.
@@ -152,7 +157,7 @@ std::size_t CompletionQueue::take(unsigned char* out, std::size_t elem_size,
   }
   if (taken != 0) {
     // The host has them now: their calls are no longer in flight.
-    ledger_->give_back(static_cast<int64_t>(taken), payload_bytes);
+    left(taken, payload_bytes);
     finish_calls(taken);
   }
   return taken;
@@ -199,7 +204,6 @@ Status CompletionQueue::poll(void* out, std::size_t elem_size, std::size_t max,
   // end there (the push's wake-up was coalesced with the one it just read).
   if (taken != 0 && finished()) signal();
   if (taken != 0) {
-    ledger_->cq_taken.fetch_add(taken, std::memory_order_relaxed);
     backlog_watch_.observe(static_cast<uint64_t>(
         std::max<int64_t>(0, backlog_.fetch_sub(static_cast<int64_t>(taken),
                                                 std::memory_order_relaxed) -

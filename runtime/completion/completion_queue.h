@@ -102,6 +102,10 @@ class CompletionQueue {
   // Completions that leave without reaching the host: frees what they own
   // and gives their credits back.
   void discard(const tether_completion* completions, std::size_t count);
+  // `count` completions whose calls' payloads held `payload_bytes` left the
+  // queue (taken or discarded): their credits go back and the runtime's
+  // backlog shrinks.
+  void left(std::size_t count, uint64_t payload_bytes);
 
   const uint64_t runtime_id_;
   const std::string name_ = queue_names::next(runtime_id_);
