@@ -4,7 +4,7 @@
 //! This first slice covers the host side with blocking calls:
 //!
 //! - [`Runtime`] opens a library by path ([`Runtime::open_path`]) with a
-//!   [`Config`], makes blocking calls ([`Runtime::call`]), shuts down and
+//!   [`Config`], makes blocking calls ([`Runtime::call_blocking`]), shuts down and
 //!   closes;
 //! - [`Buffer`] owns the bytes tether hands out and frees them on drop;
 //! - [`Error`] carries a [`Status`] (every `TETHER_E_*` code) and tether's
@@ -18,7 +18,7 @@
 //!     "tether_kvstore_library",
 //!     &Config::new().lanes(2),
 //! )?;
-//! let stats = runtime.call(5, Key::Any, &[])?; // kvstore's STATS
+//! let stats = runtime.call_blocking(5, Key::Any, &[])?; // kvstore's STATS
 //! assert_eq!(stats.len(), 32);
 //! runtime.close()?;
 //! # Ok::<(), tether::Error>(())

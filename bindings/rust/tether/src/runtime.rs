@@ -262,7 +262,7 @@ impl Runtime {
     /// [`Status::Closed`] after [`shutdown`](Runtime::shutdown)), and the
     /// call's outcome ([`Status::Library`] with the library's code and
     /// message, [`Status::Closed`] when the runtime shut down first).
-    pub fn call(&self, method: u32, key: Key, payload: &[u8]) -> Result<Buffer> {
+    pub fn call_blocking(&self, method: u32, key: Key, payload: &[u8]) -> Result<Buffer> {
         let mut cq: *mut sys::tether_cq = ptr::null_mut();
         // SAFETY: a live runtime; any thread.
         let status = unsafe { sys::tether_cq_open(self.as_ptr(), &mut cq) };

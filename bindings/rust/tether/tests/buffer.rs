@@ -49,7 +49,9 @@ fn into_raw_hands_the_buffer_over() {
 fn a_call_result_outlives_its_runtime() {
     let _guard = common::guard();
     let runtime = common::open_kvstore(&Config::new());
-    let stats = runtime.call(common::METHOD_STATS, Key::Any, &[]).unwrap();
+    let stats = runtime
+        .call_blocking(common::METHOD_STATS, Key::Any, &[])
+        .unwrap();
     runtime.close().unwrap();
     assert_eq!(stats.len(), common::STATS_SIZE);
     // The runtime's leak report logs this result as live at close; it is

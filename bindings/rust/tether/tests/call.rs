@@ -10,7 +10,9 @@ use tether::{Config, Key, Status};
 fn stats_returns_its_32_bytes() {
     let _guard = common::guard();
     let runtime = common::open_kvstore(&Config::new().lanes(2));
-    let stats = runtime.call(common::METHOD_STATS, Key::Any, &[]).unwrap();
+    let stats = runtime
+        .call_blocking(common::METHOD_STATS, Key::Any, &[])
+        .unwrap();
     assert_eq!(stats.len(), common::STATS_SIZE);
     let lane = u32::from_le_bytes([stats[24], stats[25], stats[26], stats[27]]);
     assert!(lane < 2, "lane {}", lane);
@@ -24,7 +26,7 @@ fn put_then_get_round_trips() {
     let runtime = common::open_kvstore(&Config::new().lanes(2));
     let key = b"greeting";
     let put = runtime
-        .call(
+        .call_blocking(
             common::METHOD_PUT,
             common::affinity(key),
             &common::put_payload(key, b"hello, tether"),
@@ -32,7 +34,7 @@ fn put_then_get_round_trips() {
         .unwrap();
     assert!(put.is_empty());
     let value = runtime
-        .call(
+        .call_blocking(
             common::METHOD_GET,
             common::affinity(key),
             &common::get_payload(key),
@@ -49,7 +51,7 @@ fn a_library_error_carries_its_code_and_message() {
     let runtime = common::open_kvstore(&Config::new());
     let key = b"never stored";
     let error = runtime
-        .call(
+        .call_blocking(
             common::METHOD_GET,
             common::affinity(key),
             &common::get_payload(key),
@@ -72,7 +74,7 @@ fn a_payload_over_max_payload_bytes_is_too_large() {
     let runtime = common::open_kvstore(&Config::new().max_payload_bytes(16));
     let key = b"k";
     let error = runtime
-        .call(
+        .call_blocking(
             common::METHOD_PUT,
             common::affinity(key),
             &common::put_payload(key, &[7u8; 64]),
@@ -81,7 +83,7 @@ fn a_payload_over_max_payload_bytes_is_too_large() {
     assert_eq!(error.status(), Status::TooLarge, "{}", error);
     // A payload within the limit still goes through.
     runtime
-        .call(
+        .call_blocking(
             common::METHOD_PUT,
             common::affinity(key),
             &common::put_payload(key, b"v"),
@@ -102,21 +104,23 @@ fn eight_threads_share_one_runtime() {
                     let key = format!("thread {} key {}", thread, i).into_bytes();
                     let value = format!("value {} of thread {}", i, thread).into_bytes();
                     runtime
-                        .call(
+                        .call_blocking(
                             common::METHOD_PUT,
                             common::affinity(&key),
                             &common::put_payload(&key, &value),
                         )
                         .unwrap();
                     let got = runtime
-                        .call(
+                        .call_blocking(
                             common::METHOD_GET,
                             common::affinity(&key),
                             &common::get_payload(&key),
                         )
                         .unwrap();
                     assert_eq!(&got[..], &value[..]);
-                    let stats = runtime.call(common::METHOD_STATS, Key::Any, &[]).unwrap();
+                    let stats = runtime
+                        .call_blocking(common::METHOD_STATS, Key::Any, &[])
+                        .unwrap();
                     assert_eq!(stats.len(), common::STATS_SIZE);
                 }
             })

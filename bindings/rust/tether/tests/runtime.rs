@@ -81,7 +81,7 @@ fn a_call_after_shutdown_is_closed() {
     runtime.shutdown().unwrap();
     runtime.shutdown().unwrap(); // idempotent
     let error = runtime
-        .call(common::METHOD_STATS, Key::Any, &[])
+        .call_blocking(common::METHOD_STATS, Key::Any, &[])
         .unwrap_err();
     assert_eq!(error.status(), Status::Closed, "{}", error);
     runtime.close().unwrap();
@@ -91,7 +91,9 @@ fn a_call_after_shutdown_is_closed() {
 fn drop_without_close_frees_the_runtime() {
     let _guard = common::guard();
     let runtime = common::open_kvstore(&Config::new().lanes(2));
-    runtime.call(common::METHOD_STATS, Key::Any, &[]).unwrap();
+    runtime
+        .call_blocking(common::METHOD_STATS, Key::Any, &[])
+        .unwrap();
     drop(runtime);
 }
 
