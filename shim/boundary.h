@@ -2,9 +2,11 @@
 // Every extern "C" body that reaches the engine runs inside guarded() (or
 // tether::firewall() for results that are not a status): nothing thrown
 // inside tether crosses the ABI, and every rejection is logged once with its
-// function. The entry points left outside only fill or read plain fields
-// and cannot throw: the *_init functions, tether_cq_fd,
-// tether_runtime_lanes, tether_status_str and the version functions.
+// function. The entry points left outside cannot throw: the *_init
+// functions, tether_cq_fd, tether_runtime_lanes, tether_status_str and the
+// version functions only fill or read plain fields, and tether_cq_destroy
+// and tether_stream_destroy run only noexcept steps (a destroy that failed
+// half-way would leak what it had not freed yet).
 #ifndef TETHER_SHIM_BOUNDARY_H_
 #define TETHER_SHIM_BOUNDARY_H_
 

@@ -99,12 +99,12 @@ TETHER_API tether_status tether_cq_shutdown(tether_cq* cq) {
   });
 }
 
+// Outside the firewall: a destroy that could fail half-way would leak what
+// it could not free, so every step here is noexcept.
 TETHER_API void tether_cq_destroy(tether_cq* cq) {
   if (cq == nullptr) return;
-  tether::shim::guarded_void("tether_cq_destroy", [&] {
-    tether::queue_names::untrack(cq->queue);
-    cq->queue->destroy();
-  });
+  tether::queue_names::untrack(cq->queue);
+  cq->queue->destroy();
   delete cq;
 }
 

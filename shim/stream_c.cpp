@@ -68,11 +68,10 @@ TETHER_API tether_status tether_stream_submit_cq(tether_stream* stream,
                        ticket_out);
 }
 
+// Outside the firewall, as tether_cq_destroy: every step is noexcept.
 TETHER_API void tether_stream_destroy(tether_stream* stream) {
   if (stream == nullptr) return;
-  tether::shim::guarded_void("tether_stream_destroy", [&] {
-    stream->runtime->close_stream_port(stream->port);
-  });
+  stream->runtime->close_stream_port(stream->port);
   // The last reference to the runtime may go here: its destructor joins
   // its threads and cannot throw.
   delete stream;

@@ -3,6 +3,7 @@
 #include <array>
 #include <mutex>
 #include <new>
+#include <stdexcept>
 
 namespace tether::fault {
 namespace {
@@ -11,6 +12,7 @@ struct Arming {
   uint32_t skip = 0;       // passes to let through before firing
   uint32_t remaining = 0;  // firings left; 0: unarmed
   uint64_t fired = 0;
+  Throw kind = Throw::kBadAlloc;
 };
 
 constexpr auto kPoints = static_cast<std::size_t>(Point::kCount);
@@ -20,13 +22,13 @@ std::array<Arming, kPoints> g_points;  // GUARDED_BY(g_mutex)
 
 }  // namespace
 
-void arm(Point point, uint32_t nth, uint32_t times) {
+void arm(Point point, uint32_t nth, uint32_t times, Throw kind) {
   std::lock_guard<std::mutex> lock(g_mutex);
   Arming& arming = g_points[static_cast<std::size_t>(point)];
   if (arming.remaining != 0) {
     detail::g_armed.fetch_sub(1, std::memory_order_relaxed);
   }
-  arming = Arming{nth == 0 ? 0 : nth - 1, times, 0};
+  arming = Arming{nth == 0 ? 0 : nth - 1, times, 0, kind};
   if (times != 0) detail::g_armed.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -41,7 +43,10 @@ uint64_t fired(Point point) {
   return g_points[static_cast<std::size_t>(point)].fired;
 }
 
-bool detail::fires_slow(Point point) {
+namespace {
+
+// Whether `point` fires on this pass, and with what.
+bool fire(Point point, Throw* kind) {
   std::lock_guard<std::mutex> lock(g_mutex);
   Arming& arming = g_points[static_cast<std::size_t>(point)];
   if (arming.remaining == 0) return false;
@@ -50,12 +55,31 @@ bool detail::fires_slow(Point point) {
     return false;
   }
   ++arming.fired;
-  if (--arming.remaining == 0) g_armed.fetch_sub(1, std::memory_order_relaxed);
+  *kind = arming.kind;
+  if (--arming.remaining == 0) {
+    detail::g_armed.fetch_sub(1, std::memory_order_relaxed);
+  }
   return true;
 }
 
+}  // namespace
+
+bool detail::fires_slow(Point point) {
+  Throw kind;
+  return fire(point, &kind);
+}
+
 void throw_if_fires_slow(Point point) {
-  if (detail::fires_slow(point)) throw std::bad_alloc();
+  Throw kind;
+  if (!fire(point, &kind)) return;
+  switch (kind) {
+    case Throw::kBadAlloc:
+      throw std::bad_alloc();
+    case Throw::kStdException:
+      throw std::runtime_error("injected by a fault point");
+    case Throw::kNonStd:
+      throw 42;
+  }
 }
 
 }  // namespace tether::fault

@@ -23,6 +23,10 @@ enum class Point : uint32_t {
   // The engine function behind a C entry point (shim or host function)
   // throws std::bad_alloc: what the exception firewall must stop.
   kEngineThrows,
+  // The body of any C entry point or host function throws as it starts,
+  // inside the firewall (base/firewall.h): one point that reaches every
+  // guarded function, so a test can walk the whole ABI.
+  kBoundaryThrows,
   // tether_cancel's enqueue of the cancelled call for the delivery thread.
   kCancelEnqueue,
   // A lane's enqueue of a claimed call for the delivery thread (on-thread
@@ -33,9 +37,18 @@ enum class Point : uint32_t {
   kCount,
 };
 
+// What throw_if_fires() throws for a point.
+enum class Throw : uint32_t {
+  kBadAlloc,      // std::bad_alloc
+  kStdException,  // a std::runtime_error
+  kNonStd,        // an int: a type no handler names
+};
+
 // Makes `point` fire on its nth pass from now (1: the next one) and on the
-// `times - 1` passes after that. Re-arming replaces the earlier arming.
-void arm(Point point, uint32_t nth = 1, uint32_t times = 1);
+// `times - 1` passes after that, throwing `kind` where it throws.
+// Re-arming replaces the earlier arming.
+void arm(Point point, uint32_t nth = 1, uint32_t times = 1,
+         Throw kind = Throw::kBadAlloc);
 // Disarms every point and clears their counts.
 void disarm_all();
 // How many times `point` fired since it was last armed.
@@ -52,7 +65,7 @@ inline bool fires(Point point) {
   return detail::fires_slow(point);
 }
 
-// Throws std::bad_alloc when `point` fires.
+// Throws what `point` was armed with when it fires.
 void throw_if_fires_slow(Point point);
 inline void throw_if_fires(Point point) {
   if (detail::g_armed.load(std::memory_order_relaxed) == 0) return;

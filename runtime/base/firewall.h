@@ -10,6 +10,7 @@
 #include <exception>
 #include <new>
 
+#include "base/fault_injection.h"
 #include "base/status.h"
 #include "log/log.h"
 
@@ -35,6 +36,7 @@ template <class T, class Body>
 T firewall(const char* function, T on_no_memory, T on_internal,
            Body&& body) noexcept {
   try {
+    fault::throw_if_fires(fault::Point::kBoundaryThrows);
     return body();
   } catch (const std::bad_alloc&) {
     firewall_detail::note(TETHER_LOG_WARN, function,

@@ -219,7 +219,7 @@ void CompletionQueue::shutdown() {
   if (pending_calls_.load(std::memory_order_seq_cst) == 0) signal();
 }
 
-void CompletionQueue::destroy() {
+void CompletionQueue::destroy() noexcept {
   shutdown();
   destroyed_.store(true, std::memory_order_release);
   // Free what is queued now rather than when the last in-flight call lets

@@ -78,8 +78,8 @@ class CompletionQueue {
               uint64_t timeout_ns, std::size_t* count, bool arm = true);
 
   void shutdown();
-  // Shuts down and drops the handle's reference.
-  void destroy();
+  // Shuts down and drops the handle's reference. Cannot fail.
+  void destroy() noexcept;
 
   std::size_t backlog() const { return queue_.size_approx(); }
   // The counter the growth watch reads: completions pushed and not yet

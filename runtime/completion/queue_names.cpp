@@ -73,7 +73,7 @@ void track(CompletionQueue* queue) {
   d.open.push_back(queue);
 }
 
-void untrack(CompletionQueue* queue) {
+void untrack(CompletionQueue* queue) noexcept {
   Directory& d = directory();
   std::lock_guard<std::mutex> lock(d.mutex);
   d.open.erase(std::remove(d.open.begin(), d.open.end(), queue), d.open.end());

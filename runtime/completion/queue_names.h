@@ -35,7 +35,7 @@ std::string next(uint64_t runtime_id);
 // REQUIRES: the host's handle on `queue` is open from track() until
 // untrack(), which comes before the handle's reference is dropped.
 void track(CompletionQueue* queue);
-void untrack(CompletionQueue* queue);
+void untrack(CompletionQueue* queue) noexcept;
 
 struct Backlog {
   std::string name;

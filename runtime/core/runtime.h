@@ -103,7 +103,9 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   const std::shared_ptr<CallLedger>& ledger() const { return ledger_; }
 
   ProducerPort* open_stream_port() { return ports_.open_stream_port(); }
-  void close_stream_port(ProducerPort* port) { ports_.close_stream_port(port); }
+  void close_stream_port(ProducerPort* port) noexcept {
+    ports_.close_stream_port(port);
+  }
 
   uint32_t lane_count() const { return options_.lanes; }
   uint64_t id() const { return id_; }

@@ -58,7 +58,7 @@ ProducerPort* PortPool::open_stream_port() {
   return stream_ports_.back().get();
 }
 
-void PortPool::close_stream_port(ProducerPort* port) {
+void PortPool::close_stream_port(ProducerPort* port) noexcept {
   std::lock_guard<std::mutex> lock(streams_mutex_);
   auto it = std::find_if(stream_ports_.begin(), stream_ports_.end(),
                          [port](const auto& p) { return p.get() == port; });

@@ -92,7 +92,7 @@ class PortPool {
 
   // A new port owned by a stream; nullptr once locked forever.
   ProducerPort* open_stream_port();
-  void close_stream_port(ProducerPort* port);
+  void close_stream_port(ProducerPort* port) noexcept;
 
   uint64_t submitted() const;
 

@@ -161,7 +161,10 @@ TETHER_API tether_status tether_runtime_shutdown(tether_runtime* runtime,
  * after an earlier tether_runtime_shutdown(). Streams still open keep the
  * runtime's memory until they are destroyed; completion queues are
  * independent of it.
- * Ownership: takes `runtime`, unless the status is TETHER_E_WOULD_DEADLOCK.
+ * Ownership: takes `runtime`, unless the status is TETHER_E_WOULD_DEADLOCK,
+ *   TETHER_E_NO_MEMORY or TETHER_E_INTERNAL (nothing was freed: the handle is
+ *   still the caller's, to destroy again; see "Failures inside tether" in
+ *   tether/types.h).
  * Errors: TETHER_E_WOULD_DEADLOCK as for shutdown, only when the runtime was
  *   not shut down yet (nothing is freed); TETHER_E_FORKED in a forked child
  *   (the handle is abandoned: its threads and locks belong to the parent).

@@ -20,6 +20,19 @@
  * that returns an error changes no state and never invokes its callback.
  * There is no "last error" anywhere.
  *
+ * Failures inside tether: no function lets a C++ exception out. When tether
+ * itself fails inside one (memory ran out, an internal error), the function
+ * logs a line naming itself ("tether_submit: out of memory ...") and returns
+ * TETHER_E_NO_MEMORY (memory) or TETHER_E_INTERNAL (anything else), whether
+ * or not its own Errors line lists them; a function without a status
+ * returns NULL (tether_buf_alloc*), 0 (tether_handles_live),
+ * TETHER_BUF_MODE_RELEASE (tether_buf_mode) or, for void ones, does nothing.
+ * As for any error, nothing changed: nothing was accepted, freed, taken or
+ * written, and what was passed in is still the caller's. The functions that
+ * cannot fail this way: the *_init functions, tether_cq_fd,
+ * tether_runtime_lanes, tether_status_str, the version functions,
+ * tether_cq_destroy and tether_stream_destroy.
+ *
  * Versioned structs: each public struct starts with size_t struct_size and
  * only ever grows at its end; its header marks where version 1 ends ("END
  * OF VERSION 1"). One rule for all of them:
