@@ -5,9 +5,10 @@
 #
 # PREFIX is where tether was installed (it holds lib/pkgconfig/tether.pc);
 # KVSTORE_MODULE is the path of the kvstore example library (libkvstore.so).
-# Runs cargo fmt --check (when rustfmt is installed) and cargo test --locked
-# for bindings/rust, building into the repository's build/rust-target so
-# nothing lands in the source tree. Exits non-zero on the first failure.
+# Runs cargo fmt --check and cargo clippy --all-targets -D warnings (each
+# when installed) and cargo test --locked for bindings/rust, building into
+# the repository's build/rust-target so nothing lands in the source tree.
+# Prints how long it took. Exits non-zero on the first failure.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -47,6 +48,7 @@ export LD_LIBRARY_PATH="$(dirname "$pcdir")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export TETHER_KVSTORE_LIBRARY="$kvstore"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/build/rust-target}"
 
+start=$SECONDS
 cd "$here"
 if cargo fmt --version >/dev/null 2>&1; then
   echo "ci.sh: cargo fmt --check"
@@ -54,6 +56,12 @@ if cargo fmt --version >/dev/null 2>&1; then
 else
   echo "ci.sh: rustfmt is not installed: skipping cargo fmt --check"
 fi
+if cargo clippy --version >/dev/null 2>&1; then
+  echo "ci.sh: cargo clippy --all-targets -- -D warnings"
+  cargo clippy --locked --all-targets -- -D warnings
+else
+  echo "ci.sh: clippy is not installed: skipping cargo clippy"
+fi
 echo "ci.sh: cargo test --locked (target dir $CARGO_TARGET_DIR)"
 cargo test --locked
-echo "ci.sh: ok"
+echo "ci.sh: ok in $((SECONDS - start))s"
