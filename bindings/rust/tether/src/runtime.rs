@@ -192,6 +192,13 @@ impl Runtime {
         self.raw.as_ptr()
     }
 
+    /// The raw handle, for tether-sys functions this crate does not wrap
+    /// (completion queues, say). It stays valid while this `Runtime` lives;
+    /// it must not be shut down or destroyed through the raw API.
+    pub fn as_raw(&self) -> *mut sys::tether_runtime {
+        self.as_ptr()
+    }
+
     /// The number of lanes the runtime runs.
     pub fn lanes(&self) -> u32 {
         // SAFETY: a live runtime; any thread.
