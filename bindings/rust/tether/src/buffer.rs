@@ -86,6 +86,12 @@ impl Buffer {
         raw
     }
 
+    /// The pointer (NULL for an empty buffer that holds no allocation) and
+    /// length, still owned by this buffer.
+    pub(crate) fn as_raw(&self) -> (*mut u8, usize) {
+        (self.ptr, self.len)
+    }
+
     /// Copies the bytes into a `Vec` and frees the tether buffer.
     pub fn into_vec(self) -> Vec<u8> {
         self.to_vec()

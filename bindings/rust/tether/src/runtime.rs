@@ -1,5 +1,7 @@
-use std::ffi::{c_void, CStr, CString};
-use std::mem::{self, MaybeUninit};
+//! [`Runtime`]: opening a library, shutting it down, closing it.
+
+use std::ffi::CString;
+use std::mem;
 use std::os::raw::c_char;
 use std::path::Path;
 use std::ptr::{self, NonNull};
@@ -7,148 +9,47 @@ use std::time::Duration;
 
 use tether_sys as sys;
 
-use crate::{Buffer, Error, Result, Status};
+use crate::text::take_text;
+use crate::{Config, Error, Result, Status};
 
-/// Runtime settings (`tether_runtime_config`), starting from the defaults
-/// of `tether_runtime_config_init`. Setters take and return the config, as
-/// a builder:
-///
-/// ```
-/// let config = tether::Config::new().lanes(4).max_payload_bytes(1 << 20);
-/// assert_eq!(config.get_lanes(), 4);
-/// ```
-///
-/// Values are checked by tether when the runtime opens
-/// ([`Status::InvalidArg`] when out of range).
-#[derive(Debug, Clone)]
-pub struct Config {
-    raw: sys::tether_runtime_config,
-}
-
-// SAFETY: the only pointer in the raw config, library_data, is never set by
-// this crate (it stays NULL); the rest are plain numbers.
-unsafe impl Send for Config {}
-// SAFETY: as for Send.
-unsafe impl Sync for Config {}
-
-impl Config {
-    /// The defaults (`tether_runtime_config_init`): one lane, 16384 calls and
-    /// 256 MiB in flight, 64 MiB payloads.
-    pub fn new() -> Config {
-        let mut raw = MaybeUninit::<sys::tether_runtime_config>::zeroed();
-        // SAFETY: init fills every field of the struct it is handed; any
-        // thread. All-zero bytes are a valid value of the struct besides.
-        let raw = unsafe {
-            sys::tether_runtime_config_init(raw.as_mut_ptr());
-            raw.assume_init()
-        };
-        Config { raw }
-    }
-
-    /// Number of lanes (threads running the library), 1 to 256.
-    pub fn lanes(mut self, lanes: u32) -> Config {
-        self.raw.lanes = lanes;
-        self
-    }
-
-    /// At most this many calls in flight, 1 to 2^20.
-    pub fn max_calls_in_flight(mut self, calls: u32) -> Config {
-        self.raw.max_calls_in_flight = calls;
-        self
-    }
-
-    /// At most this many payload bytes in flight.
-    pub fn max_bytes_in_flight(mut self, bytes: u64) -> Config {
-        self.raw.max_bytes_in_flight = bytes;
-        self
-    }
-
-    /// Largest single payload; a call with a larger one fails with
-    /// [`Status::TooLarge`].
-    pub fn max_payload_bytes(mut self, bytes: u64) -> Config {
-        self.raw.max_payload_bytes = bytes;
-        self
-    }
-
-    /// The number of lanes set.
-    pub fn get_lanes(&self) -> u32 {
-        self.raw.lanes
-    }
-
-    /// The calls-in-flight limit set.
-    pub fn get_max_calls_in_flight(&self) -> u32 {
-        self.raw.max_calls_in_flight
-    }
-
-    /// The bytes-in-flight limit set.
-    pub fn get_max_bytes_in_flight(&self) -> u64 {
-        self.raw.max_bytes_in_flight
-    }
-
-    /// The payload limit set.
-    pub fn get_max_payload_bytes(&self) -> u64 {
-        self.raw.max_payload_bytes
-    }
-}
-
-impl Default for Config {
-    fn default() -> Config {
-        Config::new()
-    }
-}
-
-/// A call's affinity key (`tether_call.key`).
+/// How [`Runtime::shutdown_with`] ends the calls still in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Key {
-    /// Any lane may take the call (`TETHER_KEY_ANY`).
-    Any,
-    /// Calls with the same key always run on the same lane.
-    /// `Key::Of(u64::MAX)` is the same as [`Key::Any`].
-    Of(u64),
-}
-
-impl Key {
-    fn raw(self) -> u64 {
-        match self {
-            Key::Any => sys::TETHER_KEY_ANY,
-            Key::Of(key) => key,
-        }
-    }
+pub enum ShutdownMode {
+    /// Wait up to the timeout for calls in flight to finish, then end the
+    /// rest with [`Status::Closed`] (`TETHER_SHUTDOWN_DRAIN`).
+    Drain,
+    /// End every pending call with [`Status::Closed`] at once
+    /// (`TETHER_SHUTDOWN_CANCEL`); the timeout is not used.
+    Cancel,
 }
 
 /// A tether runtime: a library served on lanes tether owns
 /// (`tether_runtime`).
 ///
+/// Calls ([`Runtime::call`], [`Runtime::call_blocking`], [`Stream`]s)
+/// borrow it, so it cannot be closed or dropped while one is alive.
 /// Dropping it shuts it down (cancelling calls still in flight) and frees
 /// it, ignoring errors; [`Runtime::close`] does the same and reports them.
+/// To share it between tasks or threads, put it in an `Arc`.
+///
+/// [`Stream`]: crate::Stream
 pub struct Runtime {
     raw: NonNull<sys::tether_runtime>,
 }
 
-// SAFETY: every function this type calls with a shared reference
-// (tether_submit_cq, tether_cq_open, tether_runtime_shutdown,
+// SAFETY: every function this crate calls with a shared reference to the
+// runtime (tether_submit, tether_submit_batch, tether_cancel,
+// tether_stream_open, tether_runtime_shutdown, tether_runtime_stats,
+// tether_runtime_lane_stats, tether_runtime_leak_report,
 // tether_runtime_lanes) is documented "Thread safety: any thread" in
-// tether/call.h, tether/cq.h and tether/runtime.h. The one that is not,
-// tether_runtime_destroy ("once per handle, and not concurrently with any
-// other call naming this runtime"), runs only from close(self) or Drop,
-// which own the Runtime, so no other call can be running.
+// tether/call.h, tether/stream.h, tether/runtime.h and tether/stats.h. The
+// one that is not, tether_runtime_destroy ("once per handle, and not
+// concurrently with any other call naming this runtime"), runs only from
+// close(self) or Drop, which own the Runtime: every Call and Stream
+// borrows it, so none is alive then and no other call can be running.
 unsafe impl Send for Runtime {}
 // SAFETY: as for Send.
 unsafe impl Sync for Runtime {}
-
-/// Takes a NUL-terminated tether buffer's text and frees the buffer.
-///
-/// # Safety
-///
-/// `text` is NULL or a live NUL-terminated tether buffer nothing else frees.
-unsafe fn take_text(text: *mut c_char) -> String {
-    if text.is_null() {
-        return String::new();
-    }
-    let owned = CStr::from_ptr(text).to_string_lossy().into_owned();
-    let _ = sys::tether_buf_free(text as *mut c_void);
-    owned
-}
 
 fn version_text(number: u32) -> String {
     format!(
@@ -157,6 +58,24 @@ fn version_text(number: u32) -> String {
         number / 1000 % 1000,
         number % 1000
     )
+}
+
+/// Fails unless the loaded libtether is the version tether-sys declares.
+fn check_version() -> Result<()> {
+    let loaded = crate::version_number();
+    if loaded == sys::TETHER_VERSION_NUMBER {
+        return Ok(());
+    }
+    Err(Error::new(
+        Status::Version,
+        format!(
+            "the loaded libtether is version {} ({}) but this crate was built for {} ({})",
+            version_text(loaded),
+            loaded,
+            version_text(sys::TETHER_VERSION_NUMBER),
+            sys::TETHER_VERSION_NUMBER
+        ),
+    ))
 }
 
 #[cfg(unix)]
@@ -168,6 +87,31 @@ fn path_to_cstring(path: &Path) -> Option<CString> {
 #[cfg(not(unix))]
 fn path_to_cstring(path: &Path) -> Option<CString> {
     path.to_str().and_then(|text| CString::new(text).ok())
+}
+
+/// The runtime an open returned, or its error (text freed).
+///
+/// # Safety
+///
+/// `error` is NULL or a tether buffer that is ours to free.
+unsafe fn opened(
+    status: sys::tether_status,
+    runtime: *mut sys::tether_runtime,
+    error: *mut c_char,
+    what: impl FnOnce() -> String,
+) -> Result<Runtime> {
+    let text = take_text(error);
+    if status != sys::TETHER_OK {
+        let message = if text.is_empty() { what() } else { text };
+        return Err(Error::new(Status::from_code(status), message));
+    }
+    match NonNull::new(runtime) {
+        Some(raw) => Ok(Runtime { raw }),
+        None => Err(Error::new(
+            Status::Internal,
+            format!("{}: TETHER_OK without a runtime", what()),
+        )),
+    }
 }
 
 impl Runtime {
@@ -182,19 +126,7 @@ impl Runtime {
     /// symbol holding a NUL byte.
     pub fn open_path(path: impl AsRef<Path>, symbol: &str, config: &Config) -> Result<Runtime> {
         let path = path.as_ref();
-        let loaded = crate::version_number();
-        if loaded != sys::TETHER_VERSION_NUMBER {
-            return Err(Error::new(
-                Status::Version,
-                format!(
-                    "the loaded libtether is version {} ({}) but this crate was built for {} ({})",
-                    version_text(loaded),
-                    loaded,
-                    version_text(sys::TETHER_VERSION_NUMBER),
-                    sys::TETHER_VERSION_NUMBER
-                ),
-            ));
-        }
+        check_version()?;
         let c_path = path_to_cstring(path).ok_or_else(|| {
             Error::new(
                 Status::InvalidArg,
@@ -210,37 +142,61 @@ impl Runtime {
         let mut runtime: *mut sys::tether_runtime = ptr::null_mut();
         let mut error: *mut c_char = ptr::null_mut();
         // SAFETY: every pointer is valid for the call; path, symbol and
-        // config are borrowed only through it. Any thread.
-        let status = unsafe {
-            sys::tether_runtime_open_path(
+        // config are borrowed only through it; error is then ours. Any
+        // thread.
+        unsafe {
+            let status = sys::tether_runtime_open_path(
                 c_path.as_ptr(),
                 c_symbol.as_ptr(),
-                &config.raw,
+                config.raw(),
                 &mut runtime,
                 &mut error,
-            )
-        };
-        // SAFETY: error is NULL or a tether buffer that is ours to free.
-        let text = unsafe { take_text(error) };
-        if status != sys::TETHER_OK {
-            let message = if text.is_empty() {
+            );
+            opened(status, runtime, error, || {
                 format!("opening {:?} (symbol {:?}) failed", path, symbol)
-            } else {
-                text
-            };
-            return Err(Error::new(Status::from_code(status), message));
-        }
-        match NonNull::new(runtime) {
-            Some(raw) => Ok(Runtime { raw }),
-            None => Err(Error::new(
-                Status::Internal,
-                "tether_runtime_open_path returned TETHER_OK without a runtime",
-            )),
+            })
         }
     }
 
-    fn as_ptr(&self) -> *mut sys::tether_runtime {
+    /// Opens a runtime serving a library linked into this program
+    /// (`tether_runtime_open`): its table of functions, borrowed for as
+    /// long as the process runs. Blocks until every lane has started.
+    ///
+    /// Fails with [`Status::Version`] (libtether's version, or a table or
+    /// ABI version newer than this tether), [`Status::InvalidArg`] (a
+    /// table missing a function, a config value out of range) and
+    /// [`Status::Load`] (a lane_start failed), with tether's message.
+    ///
+    /// # Safety
+    ///
+    /// tether calls the table's functions on its lanes and reads its name,
+    /// so the table must keep tether/library.h's contract: `name` is NULL or
+    /// a NUL-terminated string that lives as long as the table;
+    /// `lane_start`, `handle` and `lane_stop` are sound to call from the
+    /// lane threads with the arguments library.h describes, never unwind,
+    /// and reply to each request exactly once as its reply rule says.
+    pub unsafe fn open(library: &'static sys::tether_library, config: &Config) -> Result<Runtime> {
+        check_version()?;
+        let mut runtime: *mut sys::tether_runtime = ptr::null_mut();
+        let mut error: *mut c_char = ptr::null_mut();
+        // SAFETY: the library table is 'static and keeps the contract (the
+        // caller's promise); config is borrowed for the call; error is then
+        // ours. Any thread.
+        let status = sys::tether_runtime_open(library, config.raw(), &mut runtime, &mut error);
+        opened(status, runtime, error, || {
+            "opening a linked-in library failed".to_string()
+        })
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut sys::tether_runtime {
         self.raw.as_ptr()
+    }
+
+    /// The raw handle, for tether-sys functions this crate does not wrap
+    /// (completion queues, say). It stays valid while this `Runtime` lives;
+    /// it must not be shut down or destroyed through the raw API.
+    pub fn as_raw(&self) -> *mut sys::tether_runtime {
+        self.as_ptr()
     }
 
     /// The number of lanes the runtime runs.
@@ -249,95 +205,41 @@ impl Runtime {
         unsafe { sys::tether_runtime_lanes(self.as_ptr()) }
     }
 
-    /// Makes one call and blocks until its completion arrives, returning the
-    /// library's reply.
-    ///
-    /// The payload is copied before the call is submitted. Each call opens
-    /// its own completion queue, waits on it and destroys it: simple, and
-    /// any number of threads may call at once with no lock between them
-    /// (one queue per call means no two threads ever poll the same queue).
-    ///
-    /// Errors: what submit refuses ([`Status::TooLarge`] for a payload over
-    /// `max_payload_bytes`, [`Status::Busy`] over the credits,
-    /// [`Status::Closed`] after [`shutdown`](Runtime::shutdown)), and the
-    /// call's outcome ([`Status::Library`] with the library's code and
-    /// message, [`Status::Closed`] when the runtime shut down first).
-    pub fn call_blocking(&self, method: u32, key: Key, payload: &[u8]) -> Result<Buffer> {
-        let mut cq: *mut sys::tether_cq = ptr::null_mut();
-        // SAFETY: a live runtime; any thread.
-        let status = unsafe { sys::tether_cq_open(self.as_ptr(), &mut cq) };
-        Error::check(status, || {
-            format!("tether_cq_open for a call of method {}", method)
-        })?;
-        let queue = Queue(cq);
-
-        let mut call = MaybeUninit::<sys::tether_call>::zeroed();
-        // SAFETY: init fills the whole struct; any thread.
-        let mut call = unsafe {
-            sys::tether_call_init(call.as_mut_ptr());
-            call.assume_init()
-        };
-        call.method = method;
-        call.key = key.raw();
-        call.payload = if payload.is_empty() {
-            ptr::null()
-        } else {
-            payload.as_ptr() as *const c_void
-        };
-        call.payload_len = payload.len();
-        // SAFETY: call and its payload are borrowed for the call only (the
-        // payload is copied, no MOVE flag); the queue belongs to this
-        // runtime and outlives the submit.
-        let status =
-            unsafe { sys::tether_submit_cq(self.as_ptr(), &call, queue.0, 0, ptr::null_mut()) };
-        Error::check(status, || {
-            format!(
-                "submit of method {} ({} payload bytes) refused",
-                method,
-                payload.len()
-            )
-        })?;
-
-        let completion = queue.wait()?;
-        // SAFETY: the completion's result and error buffers are ours, and
-        // each is taken exactly once here.
-        let result =
-            unsafe { Buffer::from_raw(completion.result as *mut u8, completion.result_len) };
-        let text = unsafe { take_text(completion.error) };
-        if completion.status == sys::TETHER_OK {
-            Ok(result)
-        } else {
-            drop(result);
-            let message = if text.is_empty() {
-                format!("call of method {} failed", method)
-            } else {
-                text
-            };
-            Err(Error::new(Status::from_code(completion.status), message)
-                .with_library_code(completion.library_code))
-        }
-    }
-
     /// Stops intake and ends every call still in flight with
-    /// [`Status::Closed`] at once (`TETHER_SHUTDOWN_CANCEL`). Later calls
-    /// fail with [`Status::Closed`]. Idempotent; the runtime stays valid
-    /// until dropped or closed.
+    /// [`Status::Closed`] at once: [`shutdown_with`](Runtime::shutdown_with)
+    /// in [`ShutdownMode::Cancel`].
     pub fn shutdown(&self) -> Result<()> {
-        // SAFETY: a live runtime; any thread.
-        let status =
-            unsafe { sys::tether_runtime_shutdown(self.as_ptr(), sys::TETHER_SHUTDOWN_CANCEL, 0) };
-        Error::check(status, || "tether_runtime_shutdown".to_string())
+        self.shutdown_with(ShutdownMode::Cancel, Duration::ZERO)
     }
 
-    /// As [`shutdown`](Runtime::shutdown), but first waits up to `timeout`
-    /// for calls in flight to finish (`TETHER_SHUTDOWN_DRAIN`).
+    /// Drains: [`shutdown_with`](Runtime::shutdown_with) in
+    /// [`ShutdownMode::Drain`] with `timeout`.
     pub fn shutdown_drain(&self, timeout: Duration) -> Result<()> {
+        self.shutdown_with(ShutdownMode::Drain, timeout)
+    }
+
+    /// Stops intake and ends every call (`tether_runtime_shutdown`): in
+    /// [`ShutdownMode::Drain`] after waiting up to `timeout` for calls in
+    /// flight to finish, in [`ShutdownMode::Cancel`] at once; calls left end
+    /// with [`Status::Closed`]. When it returns every call has completed and
+    /// no completion of this runtime will run again; later calls fail with
+    /// [`Status::Closed`]. Idempotent; the runtime stays valid until dropped
+    /// or closed.
+    ///
+    /// Blocks (up to `timeout`, then until running handlers return): on an
+    /// async executor, call it where blocking is allowed (for tokio,
+    /// `spawn_blocking` or `block_in_place`). Fails with
+    /// [`Status::WouldDeadlock`] on one of the runtime's own threads (from
+    /// a waker woken there that polls a task inline).
+    pub fn shutdown_with(&self, mode: ShutdownMode, timeout: Duration) -> Result<()> {
+        let (mode, name) = match mode {
+            ShutdownMode::Drain => (sys::TETHER_SHUTDOWN_DRAIN, "drain"),
+            ShutdownMode::Cancel => (sys::TETHER_SHUTDOWN_CANCEL, "cancel"),
+        };
         let nanos = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX);
         // SAFETY: a live runtime; any thread.
-        let status = unsafe {
-            sys::tether_runtime_shutdown(self.as_ptr(), sys::TETHER_SHUTDOWN_DRAIN, nanos)
-        };
-        Error::check(status, || "tether_runtime_shutdown (drain)".to_string())
+        let status = unsafe { sys::tether_runtime_shutdown(self.as_ptr(), mode, nanos) };
+        Error::check(status, || format!("tether_runtime_shutdown ({})", name))
     }
 
     /// Shuts down if needed and frees the runtime
@@ -346,7 +248,8 @@ impl Runtime {
     pub fn close(self) -> Result<()> {
         let raw = self.as_ptr();
         mem::forget(self);
-        // SAFETY: we owned the runtime, so no other call names it; it is
+        // SAFETY: we owned the runtime, and nothing borrows it (calls and
+        // streams hold a borrow), so no other call names it; it is
         // destroyed exactly once (Drop will not run).
         let status = unsafe { sys::tether_runtime_destroy(raw) };
         Error::check(status, || "tether_runtime_destroy".to_string())
@@ -355,9 +258,10 @@ impl Runtime {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        // SAFETY: as in close: owned, so nothing else names it, destroyed
-        // once. TETHER_E_WOULD_DEADLOCK (only from inside one of its own
-        // threads, which this crate never runs code on) leaves it allocated.
+        // SAFETY: as in close: owned and unborrowed, so nothing else names
+        // it, destroyed once. TETHER_E_WOULD_DEADLOCK (only from one of its
+        // own threads, where this crate runs no user code but a waker)
+        // leaves it allocated: leaked rather than freed under a lane.
         let _ = unsafe { sys::tether_runtime_destroy(self.as_ptr()) };
     }
 }
@@ -367,45 +271,5 @@ impl std::fmt::Debug for Runtime {
         f.debug_struct("Runtime")
             .field("lanes", &self.lanes())
             .finish()
-    }
-}
-
-/// One call's completion queue, destroyed on drop (which also frees a
-/// completion still queued or in flight).
-struct Queue(*mut sys::tether_cq);
-
-impl Queue {
-    /// Blocks until the queue's one completion arrives.
-    fn wait(&self) -> Result<sys::tether_completion> {
-        loop {
-            let mut completion = MaybeUninit::<sys::tether_completion>::zeroed();
-            let mut count = 0usize;
-            // SAFETY: out has room for one element of elem_size bytes; only
-            // this thread polls this queue.
-            let status = unsafe {
-                sys::tether_cq_poll(
-                    self.0,
-                    completion.as_mut_ptr() as *mut c_void,
-                    mem::size_of::<sys::tether_completion>(),
-                    1,
-                    u64::MAX,
-                    &mut count,
-                )
-            };
-            Error::check(status, || "tether_cq_poll".to_string())?;
-            if count == 1 {
-                // SAFETY: tether wrote the element (zeroed before, so every
-                // field is initialized either way).
-                return Ok(unsafe { completion.assume_init() });
-            }
-        }
-    }
-}
-
-impl Drop for Queue {
-    fn drop(&mut self) {
-        // SAFETY: the queue is ours, destroyed once, with no other call on it
-        // running (only the owning thread uses it).
-        unsafe { sys::tether_cq_destroy(self.0) };
     }
 }
