@@ -10,6 +10,7 @@
 #include <exception>
 #include <new>
 
+#include "base/alloc_fault.h"
 #include "base/fault_injection.h"
 #include "base/status.h"
 #include "log/log.h"
@@ -35,6 +36,7 @@ inline void note(int32_t level, const char* function, const char* what,
 template <class T, class Body>
 T firewall(const char* function, T on_no_memory, T on_internal,
            Body&& body) noexcept {
+  const alloc_fault::Inside inside;
   try {
     fault::throw_if_fires(fault::Point::kBoundaryThrows);
     return body();

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "base/alloc_fault.h"
 #include "base/fault_injection.h"
 #include "buffers/asan_poison.h"
 #include "buffers/block_check.h"
@@ -26,7 +27,7 @@ constexpr const char* kFreeFunction = "tether_buf_free";
 std::atomic<uint64_t> g_next_serial{1};
 
 BlockHeader* new_block(std::size_t size, Mode mode, Site site) {
-  void* memory = std::malloc(block_bytes(mode, size));
+  void* memory = alloc_fault::malloc(block_bytes(mode, size));
   if (memory == nullptr) return nullptr;
   auto* header = new (memory) BlockHeader();
   header->allocated_at = site;

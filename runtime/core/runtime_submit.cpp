@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "base/alloc_fault.h"
 #include "base/clock.h"
 #include "base/fault_injection.h"
 #include "buffers/buffer_allocator.h"
@@ -96,7 +97,7 @@ Status Runtime::fill_slot(Slot* slot, const tether_call& call,
     std::memcpy(slot->inline_payload, call.payload, call.payload_len);
     slot->payload = slot->inline_payload;
   } else {
-    void* copy = std::malloc(call.payload_len);
+    void* copy = alloc_fault::malloc(call.payload_len);
     if (copy == nullptr) return Status::kNoMemory;
     std::memcpy(copy, call.payload, call.payload_len);
     slot->payload_heap = copy;
