@@ -35,7 +35,7 @@ TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
   return tether::shim::guarded("tether_cq_open", [&] {
     tether::Runtime& rt = *runtime->runtime;
     if (rt.forked()) return tether::Status::kForked;
-    if (rt.closed()) return tether::Status::kClosed;
+    if (rt.closed()) return tether::refused_after_shutdown("tether_cq_open");
     tether::CompletionQueue* queue = nullptr;
     // Producers: each lane, then the delivery thread.
     tether::Status status = tether::CompletionQueue::create(

@@ -18,7 +18,9 @@ TETHER_API tether_status tether_stream_open(tether_runtime* runtime,
     tether::Runtime& rt = *runtime->runtime;
     if (rt.forked()) return tether::Status::kForked;
     tether::ProducerPort* port = rt.closed() ? nullptr : rt.open_stream_port();
-    if (port == nullptr) return tether::Status::kClosed;
+    if (port == nullptr) {
+      return tether::refused_after_shutdown("tether_stream_open");
+    }
     *stream_out = new tether_stream{runtime->runtime, port};
     return tether::Status::kOk;
   });

@@ -38,6 +38,11 @@ namespace tether {
 
 class CompletionQueue;
 class DeliveryThread;
+
+// TETHER_E_CLOSED for a call made after shutdown, with a warning naming
+// `function` (at most one a second: a host draining its threads may
+// refuse many).
+Status refused_after_shutdown(const char* function);
 class Lane;
 
 inline constexpr uint32_t kMaxLanes = 256;

@@ -22,6 +22,18 @@ namespace {
 log::RateLimit g_slots_held_lines;
 log::RateLimit g_ports_held_lines;
 log::RateLimit g_queue_memory_lines;
+log::RateLimit g_closed_lines;
+
+}  // namespace
+
+Status refused_after_shutdown(const char* function) {
+  TETHER_LOG_LIMITED(g_closed_lines, TETHER_LOG_WARN,
+                     "%s: the runtime is shut down (TETHER_E_CLOSED)",
+                     function);
+  return Status::kClosed;
+}
+
+namespace {
 
 uint32_t lane_for_key(uint64_t key, uint32_t lanes) {
   // splitmix64's finaliser: neighbouring keys spread over the lanes.
@@ -115,7 +127,7 @@ Status Runtime::check(const tether_call& call, const CompletionTarget& target,
                       std::size_t* bytes) const {
   Status status = validate(call, bytes);
   if (status != Status::kOk) return status;
-  if (closed()) return Status::kClosed;
+  if (closed()) return refused_after_shutdown("submit");
   if (target.cq != nullptr && target.cq->runtime_id() != id_) {
     TETHER_LOG_WARNING(
         "submit: the completion queue belongs to another runtime");
@@ -252,7 +264,7 @@ ProducerPort* Runtime::lock_port(ProducerPort* stream_port) {
 }
 
 Status Runtime::no_port() {
-  if (closed()) return Status::kClosed;
+  if (closed()) return refused_after_shutdown("submit or cancel");
   rejected_busy_.fetch_add(1, std::memory_order_relaxed);
   TETHER_LOG_LIMITED(g_ports_held_lines, TETHER_LOG_WARN,
                      "every producer port stayed held by other submitters; "

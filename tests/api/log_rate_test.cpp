@@ -1,6 +1,9 @@
 // Refusals a busy host meets over and over (every request slot held) log a
 // line at a bounded rate, not once per refused submit: the host's log sink
 // runs on the submitting thread.
+#include <chrono>
+#include <thread>
+
 #include "log_capture.h"
 #include "runtime_test.h"
 
@@ -42,6 +45,29 @@ TEST_F(LogRateTest, RepeatedSlotExhaustionLogsFarFewerLinesThanRefusals) {
       ++lines;
   }
   // One line a second: fewer than half would need 100 s of refusals.
+  EXPECT_LT(lines, kRefusals / 2);
+  EXPECT_EQ(refused.total(), 0u);
+}
+
+TEST_F(LogRateTest, CallsAfterShutdownAreClosedAndSaySoAtABoundedRate) {
+  ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
+  ASSERT_EQ(tether_runtime_shutdown(rt(), TETHER_SHUTDOWN_CANCEL, 0),
+            TETHER_OK);
+  // Past any line an earlier test in this process wrote within the period.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  LogCapture log;
+  constexpr size_t kRefusals = 200;
+  Collector refused(1);
+  for (size_t i = 0; i < kRefusals; ++i) {
+    ASSERT_EQ(Submit(refused, 0, Call(kNoop)), TETHER_E_CLOSED);
+  }
+  size_t lines = 0;
+  for (const LogLine& line : log.lines()) {
+    if (line.message.find("submit: the runtime is shut down") !=
+        std::string::npos)
+      ++lines;
+  }
+  EXPECT_GE(lines, 1u) << "a refusal after shutdown says why";
   EXPECT_LT(lines, kRefusals / 2);
   EXPECT_EQ(refused.total(), 0u);
 }
