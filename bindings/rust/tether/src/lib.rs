@@ -23,6 +23,8 @@
 //! task or thread; no code of this crate's users runs there but the
 //! executor's `Waker::wake`.
 //!
+//! The library side, to serve a Rust library through tether, is [`library`].
+//!
 //! ```no_run
 //! use tether::{Config, Key, Runtime};
 //!
@@ -40,6 +42,8 @@
 mod buffer;
 mod error;
 mod runtime;
+
+pub mod library;
 
 pub use buffer::Buffer;
 pub use error::{Error, Result, Status};
