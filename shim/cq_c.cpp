@@ -34,7 +34,7 @@ TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
   *cq_out = nullptr;
   return tether::shim::guarded("tether_cq_open", [&] {
     tether::Runtime& rt = *runtime->runtime;
-    if (rt.forked()) return tether::Status::kForked;
+    if (rt.forked()) return tether::refused_in_forked_child("tether_cq_open");
     if (rt.closed()) return tether::refused_after_shutdown("tether_cq_open");
     tether::CompletionQueue* queue = nullptr;
     // Producers: each lane, then the delivery thread.

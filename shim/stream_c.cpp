@@ -16,7 +16,8 @@ TETHER_API tether_status tether_stream_open(tether_runtime* runtime,
   *stream_out = nullptr;
   return tether::shim::guarded("tether_stream_open", [&] {
     tether::Runtime& rt = *runtime->runtime;
-    if (rt.forked()) return tether::Status::kForked;
+    if (rt.forked())
+      return tether::refused_in_forked_child("tether_stream_open");
     tether::ProducerPort* port = rt.closed() ? nullptr : rt.open_stream_port();
     if (port == nullptr) {
       return tether::refused_after_shutdown("tether_stream_open");

@@ -43,6 +43,9 @@ class DeliveryThread;
 // `function` (at most one a second: a host draining its threads may
 // refuse many).
 Status refused_after_shutdown(const char* function);
+// TETHER_E_FORKED for a call on a runtime from before fork(), with a
+// warning naming `function` (at most one a second).
+Status refused_in_forked_child(const char* function);
 class Lane;
 
 inline constexpr uint32_t kMaxLanes = 256;

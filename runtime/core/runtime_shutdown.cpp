@@ -23,7 +23,7 @@
 namespace tether {
 
 Status Runtime::shutdown(int32_t mode, uint64_t timeout_ns) {
-  if (forked()) return Status::kForked;
+  if (forked()) return refused_in_forked_child("shutdown");
   if (mode != TETHER_SHUTDOWN_DRAIN && mode != TETHER_SHUTDOWN_CANCEL) {
     TETHER_LOG_WARNING("shutdown: unknown mode %d", mode);
     return Status::kInvalidArg;

@@ -23,6 +23,7 @@ log::RateLimit g_slots_held_lines;
 log::RateLimit g_ports_held_lines;
 log::RateLimit g_queue_memory_lines;
 log::RateLimit g_closed_lines;
+log::RateLimit g_forked_lines;
 
 }  // namespace
 
@@ -31,6 +32,14 @@ Status refused_after_shutdown(const char* function) {
                      "%s: the runtime is shut down (TETHER_E_CLOSED)",
                      function);
   return Status::kClosed;
+}
+
+Status refused_in_forked_child(const char* function) {
+  TETHER_LOG_LIMITED(g_forked_lines, TETHER_LOG_WARN,
+                     "%s: the runtime was created before fork(); in this "
+                     "child its threads do not exist (TETHER_E_FORKED)",
+                     function);
+  return Status::kForked;
 }
 
 namespace {
@@ -275,7 +284,7 @@ Status Runtime::no_port() {
 Status Runtime::submit(ProducerPort* stream_port, const tether_call& call,
                        const CompletionTarget& target, uint64_t* ticket_out) {
   fault::throw_if_fires(fault::Point::kEngineThrows);
-  if (forked()) return Status::kForked;
+  if (forked()) return refused_in_forked_child("submit");
   std::size_t bytes = 0;
   Status status = check(call, target, &bytes);
   if (status != Status::kOk) return status;
@@ -329,7 +338,7 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
                              const uint64_t* user_data, uint64_t* tickets_out,
                              std::size_t* submitted) {
   *submitted = 0;
-  if (forked()) return Status::kForked;
+  if (forked()) return refused_in_forked_child("submit_batch");
   const std::size_t stride = calls->struct_size;
   const auto* base = reinterpret_cast<const unsigned char*>(calls);
   auto call_at = [&](std::size_t i) -> const tether_call& {
@@ -427,7 +436,7 @@ Status Runtime::submit_batch(const tether_call* calls, std::size_t count,
 
 Status Runtime::cancel(uint64_t ticket_value) {
   fault::throw_if_fires(fault::Point::kEngineThrows);
-  if (forked()) return Status::kForked;
+  if (forked()) return refused_in_forked_child("cancel");
   // Holding a port keeps shutdown from stopping the delivery thread before
   // the cancelled completion is queued for it.
   ProducerPort* port = ports_.acquire(closed_);

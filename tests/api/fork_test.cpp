@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstring>
 #include <functional>
 
 #include "runtime_test.h"
@@ -45,6 +47,27 @@ TEST_F(ForkTest, SubmitInChildIsForked) {
               tether_call call = Call(kNoop);
               return tether_submit(runtime, &call, &Collector::Callback, 0,
                                    nullptr);
+            }),
+            TETHER_E_FORKED);
+}
+
+// Exit code of a child whose refusal logged nothing.
+constexpr int kChildLoggedNothing = 202;
+
+TEST_F(ForkTest, ARefusalInTheChildSaysWhyInTheLog) {
+  tether_runtime* runtime = rt();
+  EXPECT_EQ(RunInChild([runtime] {
+              // The child's own sink: the parent's capture is not shared.
+              static std::atomic<int> lines{0};
+              tether_log_set_sink(
+                  [](uint64_t, int32_t, const char* message) {
+                    if (std::strstr(message, "created before fork()")) ++lines;
+                  },
+                  0, TETHER_LOG_WARN);
+              tether_call call = Call(kNoop);
+              const tether_status status = tether_submit(
+                  runtime, &call, &Collector::Callback, 0, nullptr);
+              return lines.load() == 0 ? kChildLoggedNothing : status;
             }),
             TETHER_E_FORKED);
 }
