@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testDir holds the databases; the shim's outlives the test that opened it
+// (it is open for the whole process).
+var testDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "go-rust-store-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	testDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var (
+	shimOnce   sync.Once
+	sharedShim *shimStore
+	shimErr    error
+)
+
+// theShim opens the shim for the process on first use.
+func theShim(t *testing.T) *shimStore {
+	path := library(t, "STORE_SHIM_LIBRARY")
+	shimOnce.Do(func() {
+		sharedShim, shimErr = openShim(path, filepath.Join(testDir, "shim.sqlite"), testBusyTimeout)
+	})
+	if shimErr != nil {
+		t.Fatal(shimErr)
+	}
+	return sharedShim
+}
+
+// The tests run with GOMAXPROCS as the machine gives it; -short (or
+// STORE_TEST_GOROUTINES) shrinks the 10,000 goroutines.
+func goroutines(t *testing.T) int {
+	if s := os.Getenv("STORE_TEST_GOROUTINES"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("STORE_TEST_GOROUTINES=%q is not a positive count", s)
+		}
+		return n
+	}
+	if testing.Short() {
+		return 1000
+	}
+	return 10000
+}
+
+func library(t *testing.T, env string) string {
+	path := os.Getenv(env)
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set", env)
+		}
+		t.Skipf("%s is not set", env)
+	}
+	return path
+}
+
+const testBusyTimeout = 10 * time.Second
+
+// Test names run in file order: tether first, so the OS threads Go makes
+// for the shim's blocking calls are not counted against tether.
+
+func TestTetherBuildsOneSessionPerLaneAndEveryWriteIsReadable(t *testing.T) {
+	path := library(t, "STORE_TETHER_LIBRARY")
+	const lanes = 4
+	s, err := openTether(path, filepath.Join(t.TempDir(), "tether.sqlite"), lanes, int(testBusyTimeout/time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runWorkload(context.Background(), s, goroutines(t), 5)
+	if err := s.Close(); err != nil {
+		t.Error(err)
+	}
+	t.Logf("%s: %d calls in %v, peak OS threads %d, sessions %d, busy %d",
+		s.Name(), r.Calls, r.Elapsed, r.PeakThreads, r.Sessions, r.Busy)
+	if err := r.ok(); err != nil {
+		t.Fatal(err)
+	}
+	if r.Sessions != lanes {
+		t.Errorf("the store built %d sessions on %d lanes", r.Sessions, lanes)
+	}
+	if r.Busy != 0 {
+		t.Errorf("%d puts answered busy with %d connections and a %v busy timeout", r.Busy, lanes, testBusyTimeout)
+	}
+}
+
+func TestShimBuildsOneSessionPerCallingThread(t *testing.T) {
+	s := theShim(t)
+	before := s.Threads()
+	r := runWorkload(context.Background(), s, goroutines(t), 5)
+	t.Logf("%s: %d calls in %v, peak OS threads %d, sessions %d (OS threads that called: %d), busy %d",
+		s.Name(), r.Calls, r.Elapsed, r.PeakThreads, r.Sessions, s.Threads(), r.Busy)
+	if err := r.ok(); err != nil {
+		t.Fatal(err)
+	}
+	if before != 0 {
+		t.Fatalf("%d OS threads called the shim before this test", before)
+	}
+	if r.Sessions != uint64(s.Threads()) {
+		t.Errorf("the store built %d sessions, but %d OS threads called it", r.Sessions, s.Threads())
+	}
+}
+
+func TestShimRefusesASecondOpen(t *testing.T) {
+	theShim(t)
+	path := library(t, "STORE_SHIM_LIBRARY")
+	if _, err := openShim(path, filepath.Join(testDir, "again.sqlite"), time.Second); err == nil {
+		t.Fatal("a second openShim in one process succeeded")
+	}
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+
+	"tether.dev/tether"
+)
+
+// tetherStore calls store-tether through tether: the store runs only on
+// tether's lanes, one connection and one session per lane.
+type tetherStore struct {
+	rt    *tether.Runtime
+	lanes int
+}
+
+const tetherEntrySymbol = "tether_store_library"
+
+// dbEnv names the database store-tether opens at lane start. tether hands
+// a library its data through tether_runtime_config.library_data, which the
+// Go binding does not expose, so the path travels in the environment.
+const dbEnv = "STORE_TETHER_DB"
+
+func openTether(path, db string, lanes int, busyTimeoutMs int) (*tetherStore, error) {
+	if err := os.Setenv(dbEnv, db); err != nil {
+		return nil, err
+	}
+	if err := os.Setenv("STORE_TETHER_BUSY_TIMEOUT_MS", strconv.Itoa(busyTimeoutMs)); err != nil {
+		return nil, err
+	}
+	rt, err := tether.OpenPath(path, tetherEntrySymbol, &tether.Options{Lanes: lanes})
+	if err != nil {
+		return nil, err
+	}
+	return &tetherStore{rt: rt, lanes: lanes}, nil
+}
+
+func (t *tetherStore) Call(ctx context.Context, method uint32, key []byte, payload []byte) ([]byte, error) {
+	lane := tether.AnyLane
+	if key != nil {
+		lane = affinity(key)
+	}
+	result, err := t.rt.Call(ctx, method, lane, payload)
+	var lib *tether.LibraryError
+	if errors.As(err, &lib) {
+		return nil, &StoreError{Code: lib.Code, Message: lib.Message}
+	}
+	return result, err
+}
+
+// stats asks every lane for STATS (probing keys until as many distinct
+// sessions as lanes have answered) and returns the last answer, whose
+// counts are process-wide.
+func (t *tetherStore) stats(ctx context.Context) (storeStats, error) {
+	seen := map[uint32]bool{}
+	var last storeStats
+	for k := 0; len(seen) < t.lanes; k++ {
+		if k > 100000 {
+			return last, fmt.Errorf("only %d of %d lanes answered STATS", len(seen), t.lanes)
+		}
+		reply, err := t.Call(ctx, methodStats, []byte("probe"+strconv.Itoa(k)), nil)
+		if err != nil {
+			return last, fmt.Errorf("STATS: %w", err)
+		}
+		if last, err = parseStats(reply); err != nil {
+			return last, err
+		}
+		seen[last.SessionID] = true
+	}
+	return last, nil
+}
+
+// Sessions is the number of sessions store-tether built, after every lane
+// has run at least one call.
+func (t *tetherStore) Sessions(ctx context.Context) (uint64, error) {
+	s, err := t.stats(ctx)
+	return s.SessionsCreated, err
+}
+
+func (t *tetherStore) BusyAnswers(ctx context.Context) (uint64, error) {
+	s, err := t.stats(ctx)
+	return s.BusyAnswers, err
+}
+
+func (t *tetherStore) Name() string { return fmt.Sprintf("tether, %d lanes", t.lanes) }
+
+// Close closes the runtime and fails unless tether's leak report at Close
+// was empty.
+func (t *tetherStore) Close() error {
+	if err := t.rt.Close(); err != nil {
+		return err
+	}
+	leaks, err := t.rt.LeakReport()
+	if err != nil {
+		return err
+	}
+	if leaks.Findings != 0 {
+		return fmt.Errorf("%d leaks at Close:\n%s", leaks.Findings, leaks.Text)
+	}
+	return nil
+}
