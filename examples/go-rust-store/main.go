@@ -13,6 +13,8 @@
 // leak report at Close was empty.
 //
 //	go-rust-store -tether libstore_tether.so -shim libstore_shim.so [-goroutines 10000] [-lanes 4]
+//	go-rust-store bench -impl shim|tether [-lanes N] -op get|put -goroutines N   (one benchmark cell)
+//	go-rust-store bench-report RESULTS.tsv                                      (bench.sh's table)
 package main
 
 import (
@@ -29,6 +31,14 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "bench":
+			os.Exit(benchMain(os.Args[2:]))
+		case "bench-report":
+			os.Exit(benchReport(os.Args[2:]))
+		}
+	}
 	tetherLib := flag.String("tether", os.Getenv("STORE_TETHER_LIBRARY"), "path to libstore_tether.so")
 	shimLib := flag.String("shim", os.Getenv("STORE_SHIM_LIBRARY"), "path to libstore_shim.so")
 	goroutines := flag.Int("goroutines", 10000, "goroutines making calls")
