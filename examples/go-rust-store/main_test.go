@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"tether.dev/tether"
 )
 
 // testDir holds the databases; the shim's outlives the test that opened it
@@ -123,5 +126,39 @@ func TestShimRefusesASecondOpen(t *testing.T) {
 	path := library(t, "STORE_SHIM_LIBRARY")
 	if _, err := openShim(path, filepath.Join(testDir, "again.sqlite"), time.Second); err == nil {
 		t.Fatal("a second openShim in one process succeeded")
+	}
+}
+
+func TestTetherAnswersBadRequestsWithTheStoreCodeAndLeaksNothing(t *testing.T) {
+	path := library(t, "STORE_TETHER_LIBRARY")
+	s, err := openTether(path, filepath.Join(t.TempDir(), "bad.sqlite"), 2, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := tether.LiveBuffers()
+	cases := []struct {
+		name    string
+		method  uint32
+		payload []byte
+		code    int32
+	}{
+		{"GET of a 3-byte payload", methodGet, []byte{9, 0, 0}, codeBadPayload},
+		{"PUT with bytes left over", methodPut, append(putPayload([]byte("k"), []byte("v")), 0), codeBadPayload},
+		{"method 99", 99, nil, codeUnknownMethod},
+		{"SLOW of 10,001 ms", methodSlow, slowPayload(10001), codeOutOfRange},
+		{"GET of an absent key", methodGet, keyPayload([]byte("absent")), codeNotFound},
+	}
+	for _, c := range cases {
+		_, err := s.Call(context.Background(), c.method, nil, c.payload)
+		var se *StoreError
+		if !errors.As(err, &se) || se.Code != c.code {
+			t.Errorf("%s: got %v, want store code %d", c.name, err, c.code)
+		}
+	}
+	if after, _ := tether.LiveBuffers(); after != before {
+		t.Errorf("tether buffers live: %d before the bad calls, %d after", before, after)
+	}
+	if err := s.Close(); err != nil {
+		t.Error(err)
 	}
 }

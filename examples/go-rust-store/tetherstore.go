@@ -15,6 +15,10 @@ import (
 type tetherStore struct {
 	rt    *tether.Runtime
 	lanes int
+	// sessionsBefore is the count of sessions the store's module had built
+	// before this runtime opened (an earlier runtime's, if the module
+	// stayed loaded).
+	sessionsBefore uint64
 }
 
 const tetherEntrySymbol = "tether_store_library"
@@ -35,7 +39,23 @@ func openTether(path, db string, lanes int, busyTimeoutMs int) (*tetherStore, er
 	if err != nil {
 		return nil, err
 	}
-	return &tetherStore{rt: rt, lanes: lanes}, nil
+	t := &tetherStore{rt: rt, lanes: lanes}
+	// The first call on a new lane builds that lane's session, so the
+	// count before it is one less than this answer.
+	reply, err := t.Call(context.Background(), methodStats, nil, nil)
+	var first storeStats
+	if err == nil {
+		first, err = parseStats(reply)
+	}
+	if err == nil && first.SessionOps != 1 {
+		err = fmt.Errorf("the first STATS on a new runtime ran in a session that had run %d operations", first.SessionOps)
+	}
+	if err != nil {
+		rt.Close()
+		return nil, fmt.Errorf("STATS: %w", err)
+	}
+	t.sessionsBefore = first.SessionsCreated - 1
+	return t, nil
 }
 
 func (t *tetherStore) Call(ctx context.Context, method uint32, key []byte, payload []byte) ([]byte, error) {
@@ -73,11 +93,11 @@ func (t *tetherStore) stats(ctx context.Context) (storeStats, error) {
 	return last, nil
 }
 
-// Sessions is the number of sessions store-tether built, after every lane
-// has run at least one call.
+// Sessions is the number of sessions store-tether built since this runtime
+// opened, after every lane has run at least one call.
 func (t *tetherStore) Sessions(ctx context.Context) (uint64, error) {
 	s, err := t.stats(ctx)
-	return s.SessionsCreated, err
+	return s.SessionsCreated - t.sessionsBefore, err
 }
 
 func (t *tetherStore) BusyAnswers(ctx context.Context) (uint64, error) {

@@ -16,8 +16,11 @@ const (
 	methodSlow   uint32 = 5
 	methodStats  uint32 = 6
 
-	codeNotFound int32 = 1
-	codeBusy     int32 = 4
+	codeNotFound      int32 = 1
+	codeBadPayload    int32 = 2
+	codeUnknownMethod int32 = 3
+	codeBusy          int32 = 4
+	codeOutOfRange    int32 = 6
 
 	statsSize = 32
 )
