@@ -1,6 +1,8 @@
 //! Finds libtether with the `pkg-config` program (honouring PKG_CONFIG_PATH)
 //! and tells cargo how to link it. No dependencies: it runs the program
-//! itself and reads its output.
+//! itself and reads its output. Without the `link` feature it does nothing:
+//! a library served by tether uses only the declarations, and must neither
+//! link libtether nor need it installed to build.
 
 use std::env;
 use std::process::Command;
@@ -33,6 +35,9 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
     println!("cargo:rerun-if-env-changed=PKG_CONFIG");
+    if env::var_os("CARGO_FEATURE_LINK").is_none() {
+        return;
+    }
 
     let libs = pkg_config(&["--libs-only-L", "--libs-only-l"]);
     let mut linked = false;

@@ -10,6 +10,8 @@
 //! - [`Error`] carries a [`Status`] (every `TETHER_E_*` code) and tether's
 //!   message.
 //!
+//! The library side, to serve a Rust library through tether, is [`library`].
+//!
 //! ```no_run
 //! use tether::{Config, Key, Runtime};
 //!
@@ -27,6 +29,8 @@
 mod buffer;
 mod error;
 mod runtime;
+
+pub mod library;
 
 pub use buffer::Buffer;
 pub use error::{Error, Result, Status};
