@@ -34,9 +34,9 @@ else
 fi
 echo "ci.sh: cargo test --locked (store, store-shim)"
 cargo test --locked -p store -p store-shim
-echo "ci.sh: cargo build --locked (store-tether alone, then store-host)"
+echo "ci.sh: cargo build --locked (store-tether alone, then store-shim and store-host)"
 cargo build --locked -p store-tether
-cargo build --locked -p store-host
+cargo build --locked -p store-shim -p store-host
 bin=$CARGO_TARGET_DIR/debug
 if readelf -d "$bin/libstore_tether.so" | grep -q 'NEEDED.*libtether'; then
   echo "ci.sh: libstore_tether.so links libtether; a served library must reach tether only through its host functions" >&2

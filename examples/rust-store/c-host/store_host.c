@@ -2,8 +2,9 @@
  *
  *   store_host LIBRARY DATABASE [--lanes N] [--waves N] [--threads N]
  *
- * Loads LIBRARY (libstore_tether.so) by path and symbol, handing it the
- * database path as library_data. Waves of short-lived threads each put keys
+ * Loads LIBRARY (libstore_tether.so) by path and symbol, naming the
+ * database in STORE_TETHER_DB, which store-tether reads as each lane
+ * starts. Waves of short-lived threads each put keys
  * of their own and read them back through a completion queue of their own;
  * then it checks:
  *   - a bad payload comes back as the store's BAD_PAYLOAD library error;
@@ -263,9 +264,12 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (setenv("STORE_TETHER_DB", argv[2], 1) != 0) {
+    perror("store_host: setenv");
+    return 1;
+  }
   tether_runtime_config_init(&config);
   config.lanes = (uint32_t)lanes;
-  config.library_data = argv[2];
   status = tether_runtime_open_path(argv[1], ENTRY_SYMBOL, &config, &g_runtime,
                                     &error);
   if (status != TETHER_OK) {
