@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"tether.dev/tether"
 )
 
 // One benchmark cell per process (`go-rust-store bench ...`): Go keeps
@@ -37,12 +39,15 @@ func benchMain(args []string) int {
 	tetherLib := fs.String("tether", os.Getenv("STORE_TETHER_LIBRARY"), "path to libstore_tether.so")
 	shimLib := fs.String("shim", os.Getenv("STORE_SHIM_LIBRARY"), "path to libstore_shim.so")
 	busyTimeout := fs.Duration("busy-timeout", 5*time.Second, "SQLite busy timeout")
-	header := fs.Bool("header", false, "print the column names first")
+	spin := fs.Duration("spin", 0, "how long an idle lane spins before it parks (0: tether's default; negative: parks at once)")
+	keyedWrites := fs.Bool("keyed-writes", false, "tether: spread writes over the lanes by key (default: every write on one lane)")
+	header := fs.Bool("header", false, "print the column names and exit")
 	fs.Parse(args)
 	if *header {
 		fmt.Println(strings.Join(benchColumns, "\t"))
+		return 0
 	}
-	line, err := benchCell(*impl, *lanes, *op, *goroutines, *duration, *tetherLib, *shimLib, *busyTimeout)
+	line, err := benchCell(*impl, tether.Options{Lanes: *lanes, Spin: *spin}, *keyedWrites, *op, *goroutines, *duration, *tetherLib, *shimLib, *busyTimeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-rust-store bench:", err)
 		return 1
@@ -51,7 +56,7 @@ func benchMain(args []string) int {
 	return 0
 }
 
-func benchCell(impl string, lanes int, op string, goroutines int, duration time.Duration,
+func benchCell(impl string, opts tether.Options, keyedWrites bool, op string, goroutines int, duration time.Duration,
 	tetherLib, shimLib string, busyTimeout time.Duration) (string, error) {
 	if op != "get" && op != "put" {
 		return "", fmt.Errorf("unknown -op %q", op)
@@ -62,13 +67,18 @@ func benchCell(impl string, lanes int, op string, goroutines int, duration time.
 	}
 	defer os.RemoveAll(dir)
 	sampler := startThreadSampler()
+	lanes := opts.Lanes
 	var s storeClient
 	db := filepath.Join(dir, "bench.sqlite")
 	switch impl {
 	case "tether":
-		ts, err := openTether(tetherLib, db, lanes, int(busyTimeout/time.Millisecond))
+		ts, err := openTether(tetherLib, db, opts, int(busyTimeout/time.Millisecond))
 		if err != nil {
 			return "", err
+		}
+		ts.keyedWrites = keyedWrites
+		if keyedWrites {
+			impl = "tether-keyed"
 		}
 		s = ts
 	case "shim":
@@ -225,12 +235,15 @@ func benchReport(args []string) int {
 	for _, r := range rows {
 		name := "plain cgo shim"
 		ratio, p99ratio := "", ""
-		if r.impl == "tether" {
+		if strings.HasPrefix(r.impl, "tether") {
 			name = fmt.Sprintf("tether, %d lanes", r.lanes)
+			if r.impl == "tether-keyed" {
+				name += ", writes by key"
+			}
 			if base, ok := shim[r.op+"/"+strconv.Itoa(r.goroutines)]; ok {
 				ratio = fmt.Sprintf("%.2f×", r.rate/base.rate)
 				p99ratio = fmt.Sprintf("%.2f×", r.p99/base.p99)
-				misses = append(misses, benchGoals(r, base)...)
+				misses = append(misses, benchGoals(name, r, base)...)
 			}
 			if limit := r.lanes + r.procs + 16; r.threads > limit {
 				misses = append(misses, fmt.Sprintf("%s %d goroutines, %s: %d OS threads > lanes+GOMAXPROCS+16 = %d (by %d)",
@@ -258,9 +271,9 @@ func benchReport(args []string) int {
 
 // benchGoals checks the comparative goals for one tether cell against the
 // shim cell of the same op and concurrency.
-func benchGoals(r, base benchRow) []string {
+func benchGoals(frontEnd string, r, base benchRow) []string {
 	var misses []string
-	name := fmt.Sprintf("%s %d goroutines, tether %d lanes", r.op, r.goroutines, r.lanes)
+	name := fmt.Sprintf("%s %d goroutines, %s", r.op, r.goroutines, frontEnd)
 	// Puts under contention: tether's p99 at most half the shim's.
 	if r.op == "put" && r.goroutines > 1 && r.p99 > base.p99/2 {
 		misses = append(misses, fmt.Sprintf("%s: p99 %.0f µs > half the shim's %.0f µs (%.2f× the shim's)",

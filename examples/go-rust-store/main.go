@@ -74,7 +74,7 @@ func run(tetherLib, shimLib, dir string, goroutines, rounds, lanes int) error {
 
 	// tether first: Go keeps the OS threads it made for the shim's blocked
 	// calls, which would count against tether if it ran second.
-	ts, err := openTether(tetherLib, filepath.Join(dir, "tether.sqlite"), lanes, int(busyTimeout/time.Millisecond))
+	ts, err := openTether(tetherLib, filepath.Join(dir, "tether.sqlite"), tether.Options{Lanes: lanes}, int(busyTimeout/time.Millisecond))
 	if err != nil {
 		return err
 	}

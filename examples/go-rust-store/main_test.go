@@ -83,7 +83,7 @@ const testBusyTimeout = 10 * time.Second
 func TestTetherBuildsOneSessionPerLaneAndEveryWriteIsReadable(t *testing.T) {
 	path := library(t, "STORE_TETHER_LIBRARY")
 	const lanes = 4
-	s, err := openTether(path, filepath.Join(t.TempDir(), "tether.sqlite"), lanes, int(testBusyTimeout/time.Millisecond))
+	s, err := openTether(path, filepath.Join(t.TempDir(), "tether.sqlite"), tether.Options{Lanes: lanes}, int(testBusyTimeout/time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestShimRefusesASecondOpen(t *testing.T) {
 
 func TestTetherAnswersBadRequestsWithTheStoreCodeAndLeaksNothing(t *testing.T) {
 	path := library(t, "STORE_TETHER_LIBRARY")
-	s, err := openTether(path, filepath.Join(t.TempDir(), "bad.sqlite"), 2, 1000)
+	s, err := openTether(path, filepath.Join(t.TempDir(), "bad.sqlite"), tether.Options{Lanes: 2}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

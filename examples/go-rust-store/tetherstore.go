@@ -12,9 +12,18 @@ import (
 
 // tetherStore calls store-tether through tether: the store runs only on
 // tether's lanes, one connection and one session per lane.
+//
+// Writes (PUT, DELETE, SLOW) all go to one lane, with writerKey: SQLite
+// lets one connection write at a time, so writes spread over lanes would
+// wait for each other inside SQLite's busy handler, sleeping while holding
+// their lanes; on one lane they queue in tether instead, in order. Reads
+// (GET, SCAN) go to any lane: WAL lets every connection read at once.
+// keyedWrites spreads writes by their key's affinity instead (for the
+// benchmark's comparison).
 type tetherStore struct {
-	rt    *tether.Runtime
-	lanes int
+	rt          *tether.Runtime
+	lanes       int
+	keyedWrites bool
 	// sessionsBefore is the count of sessions the store's module had built
 	// before this runtime opened (an earlier runtime's, if the module
 	// stayed loaded).
@@ -28,18 +37,20 @@ const tetherEntrySymbol = "tether_store_library"
 // Go binding does not expose, so the path travels in the environment.
 const dbEnv = "STORE_TETHER_DB"
 
-func openTether(path, db string, lanes int, busyTimeoutMs int) (*tetherStore, error) {
+// openTether opens store-tether at path on the database db with opts
+// (Lanes at least: the session count is checked against it).
+func openTether(path, db string, opts tether.Options, busyTimeoutMs int) (*tetherStore, error) {
 	if err := os.Setenv(dbEnv, db); err != nil {
 		return nil, err
 	}
 	if err := os.Setenv("STORE_TETHER_BUSY_TIMEOUT_MS", strconv.Itoa(busyTimeoutMs)); err != nil {
 		return nil, err
 	}
-	rt, err := tether.OpenPath(path, tetherEntrySymbol, &tether.Options{Lanes: lanes})
+	rt, err := tether.OpenPath(path, tetherEntrySymbol, &opts)
 	if err != nil {
 		return nil, err
 	}
-	t := &tetherStore{rt: rt, lanes: lanes}
+	t := &tetherStore{rt: rt, lanes: rt.Lanes()}
 	// The first call on a new lane builds that lane's session, so the
 	// count before it is one less than this answer.
 	reply, err := t.Call(context.Background(), methodStats, nil, nil)
@@ -58,10 +69,21 @@ func openTether(path, db string, lanes int, busyTimeoutMs int) (*tetherStore, er
 	return t, nil
 }
 
+// writerKey is the affinity key of the lane that runs every write.
+const writerKey = 0
+
 func (t *tetherStore) Call(ctx context.Context, method uint32, key []byte, payload []byte) ([]byte, error) {
 	lane := tether.AnyLane
-	if key != nil {
-		lane = affinity(key)
+	switch method {
+	case methodPut, methodDelete, methodSlow:
+		lane = writerKey
+		if t.keyedWrites && key != nil {
+			lane = affinity(key)
+		}
+	case methodStats:
+		if key != nil {
+			lane = affinity(key) // probes reach each lane in turn
+		}
 	}
 	result, err := t.rt.Call(ctx, method, lane, payload)
 	var lib *tether.LibraryError
@@ -105,7 +127,12 @@ func (t *tetherStore) BusyAnswers(ctx context.Context) (uint64, error) {
 	return s.BusyAnswers, err
 }
 
-func (t *tetherStore) Name() string { return fmt.Sprintf("tether, %d lanes", t.lanes) }
+func (t *tetherStore) Name() string {
+	if t.keyedWrites {
+		return fmt.Sprintf("tether, %d lanes, writes by key", t.lanes)
+	}
+	return fmt.Sprintf("tether, %d lanes", t.lanes)
+}
 
 // Close closes the runtime and fails unless tether's leak report at Close
 // was empty.

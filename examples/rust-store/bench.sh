@@ -34,12 +34,15 @@ shim=$CARGO_TARGET_DIR/release/libstore_shim.so
 tether=$CARGO_TARGET_DIR/release/libstore_tether.so
 
 results=$out/results.tsv
-"$out/go-rust-store" bench -header -impl shim -shim "$shim" -op get -goroutines 1 -duration 10ms |
-  head -1 >"$results"
+"$out/go-rust-store" bench -header >"$results"
 for op in get put; do
   for goroutines in 1 64 1000; do
     cells=("-impl shim -shim $shim")
     for lanes in 1 2 4 8; do cells+=("-impl tether -tether $tether -lanes $lanes"); done
+    # Writes spread over lanes by key, against the default of one writer lane.
+    if [[ $op == put && $goroutines != 1 ]]; then
+      cells+=("-impl tether -tether $tether -lanes 4 -keyed-writes")
+    fi
     for cell in "${cells[@]}"; do
       # shellcheck disable=SC2086 # cell is a list of flags
       line=$("$out/go-rust-store" bench $cell -op "$op" -goroutines "$goroutines" -duration "${seconds}s")

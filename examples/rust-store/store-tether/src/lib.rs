@@ -19,7 +19,7 @@ const DB_ENV: &str = "STORE_TETHER_DB";
 const BUSY_TIMEOUT_ENV: &str = "STORE_TETHER_BUSY_TIMEOUT_MS";
 const DEFAULT_BUSY_TIMEOUT_MS: u64 = 5000;
 
-/// One lane's state: the lane and its connection.
+/// One lane's state: the lane and its connection (which holds the store).
 struct StoreLane {
     lane: Lane,
     conn: Conn,
@@ -41,7 +41,9 @@ fn busy_timeout() -> Result<Duration, StartError> {
 impl LaneState for StoreLane {
     fn start(lane: &Lane) -> Result<StoreLane, StartError> {
         let path = env::var(DB_ENV).map_err(|_| format!("{} names no database", DB_ENV))?;
-        let store = Store::open(&path, busy_timeout()?)?;
+        // The lanes share one store, and so one checkpointer thread; the
+        // last lane to stop stops it.
+        let store = Store::shared(&path, busy_timeout()?)?;
         let conn = store.connect()?;
         lane.log(LogLevel::Debug, &format!("store: connected to {}", path));
         Ok(StoreLane {

@@ -2,7 +2,9 @@
 //! whose state breaks when a host calls it from ever-new threads.
 //!
 //! - [`Store`] opens a database file (WAL journal, a busy timeout) and makes
-//!   [`Conn`]ections: one per thread that serves requests.
+//!   [`Conn`]ections: one per thread that serves requests. Its
+//!   [`checkpoint`]er thread copies the WAL back into the database, so no
+//!   request does.
 //! - [`session`] keeps a `thread_local!` session per thread that runs an
 //!   operation, and counts (process-wide) and logs each one built.
 //! - [`wire`] is the request/result format; [`handle`] runs one request.
@@ -24,6 +26,7 @@
 //! # std::fs::remove_dir_all(&dir).unwrap();
 //! ```
 
+pub mod checkpoint;
 mod db;
 mod service;
 pub mod session;

@@ -260,3 +260,54 @@ fn every_new_thread_builds_a_new_session() {
     unique.dedup();
     assert_eq!(unique.len(), 4, "session ids {:?}", ids);
 }
+
+#[test]
+fn writes_wake_the_checkpointer() {
+    let dir = TempDir::new("checkpoint");
+    let store = Store::open(dir.db(), Duration::from_secs(1)).unwrap();
+    let mut conn = store.connect().unwrap();
+    let before = store::checkpoint::checkpoints_run();
+    for i in 0..2 * store::checkpoint::WRITES_PER_CHECKPOINT {
+        let key = format!("k{}", i);
+        call(
+            &mut conn,
+            Request::Put {
+                key: key.as_bytes(),
+                value: b"v",
+            },
+        )
+        .unwrap();
+    }
+    // The checkpointer runs on its own thread: wait for it, for as long as
+    // a loaded machine may need.
+    for _ in 0..1000 {
+        if store::checkpoint::checkpoints_run() > before {
+            break;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    assert!(store::checkpoint::checkpoints_run() > before);
+    drop(conn);
+    drop(store); // stops and joins the thread
+}
+
+#[test]
+fn shared_stores_on_one_path_are_one_until_the_last_goes() {
+    let dir = TempDir::new("shared");
+    let first = Store::shared(dir.db(), Duration::from_secs(1)).unwrap();
+    let second = Store::shared(dir.db(), Duration::from_secs(1)).unwrap();
+    assert!(Store::ptr_eq(&first, &second));
+    let other = TempDir::new("shared-other");
+    let elsewhere = Store::shared(other.db(), Duration::from_secs(1)).unwrap();
+    assert!(!Store::ptr_eq(&first, &elsewhere));
+    let conn = first.connect().unwrap();
+    drop(first);
+    drop(second);
+    // The connection still holds the store.
+    let third = Store::shared(dir.db(), Duration::from_secs(1)).unwrap();
+    assert!(Store::ptr_eq(
+        &third,
+        &Store::shared(dir.db(), Duration::from_secs(1)).unwrap()
+    ));
+    drop(conn);
+}
