@@ -162,3 +162,38 @@ func TestTetherAnswersBadRequestsWithTheStoreCodeAndLeaksNothing(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestTetherDeleteAndSlowTransaction(t *testing.T) {
+	path := library(t, "STORE_TETHER_LIBRARY")
+	s, err := openTether(path, filepath.Join(t.TempDir(), "delete.sqlite"), tether.Options{Lanes: 2}, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	key := []byte("doomed")
+	steps := []struct {
+		name    string
+		method  uint32
+		payload []byte
+		want    []byte
+	}{
+		{"PUT", methodPut, putPayload(key, []byte("v")), nil},
+		{"SLOW of 5 ms", methodSlow, slowPayload(5), nil},
+		{"DELETE of a present key", methodDelete, keyPayload(key), []byte{1}},
+		{"DELETE of an absent key", methodDelete, keyPayload(key), []byte{0}},
+	}
+	for _, step := range steps {
+		got, err := s.Call(ctx, step.method, key, step.payload)
+		if err != nil || string(got) != string(step.want) {
+			t.Errorf("%s: got %v, %v; want %v", step.name, got, err, step.want)
+		}
+	}
+	_, err = s.Call(ctx, methodGet, key, keyPayload(key))
+	var se *StoreError
+	if !errors.As(err, &se) || se.Code != codeNotFound {
+		t.Errorf("GET after DELETE: got %v, want store code %d", err, codeNotFound)
+	}
+	if err := s.Close(); err != nil {
+		t.Error(err)
+	}
+}

@@ -5,8 +5,8 @@
 #   examples/rust-store/ci.sh PREFIX
 #
 # PREFIX is where tether was installed (lib/pkgconfig/tether.pc). Runs
-# cargo fmt --check (when rustfmt is installed) and the store and shim
-# crates' tests; builds store-tether on its own (so it does not link
+# cargo fmt --check and cargo clippy -D warnings (when installed) and the
+# store and shim crates' tests; builds store-tether on its own (so it does not link
 # libtether, which only its host may) and checks it does not; builds and
 # runs the C host and the tokio host against it; then gofmt, go vet and go
 # test for examples/go-rust-store (10,000 goroutines through tether and
@@ -31,6 +31,14 @@ if cargo fmt --version >/dev/null 2>&1; then
   cargo fmt --all -- --check
 else
   echo "ci.sh: rustfmt is not installed: skipping cargo fmt --check"
+fi
+if cargo clippy --version >/dev/null 2>&1; then
+  echo "ci.sh: cargo clippy -D warnings"
+  cargo clippy --locked -q -p store -p store-shim --all-targets -- -D warnings
+  cargo clippy --locked -q -p store-tether -- -D warnings
+  cargo clippy --locked -q -p store-host -- -D warnings
+else
+  echo "ci.sh: clippy is not installed: skipping cargo clippy"
 fi
 echo "ci.sh: cargo test --locked (store, store-shim)"
 cargo test --locked -p store -p store-shim

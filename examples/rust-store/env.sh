@@ -17,6 +17,11 @@ for tool in cargo go pkg-config cc; do
     exit 1
   fi
 done
+cargo_version=$(cargo --version | cut -d' ' -f2)
+if [[ "$(printf '%s\n1.85.0\n' "$cargo_version" | sort -V | head -1)" != 1.85.0 ]]; then
+  echo "cargo $cargo_version is too old: the locked dependencies need Rust 1.85 or newer" >&2
+  exit 1
+fi
 if ! pkg-config --exists sqlite3; then
   echo "SQLite's development files are missing (Debian: libsqlite3-dev)" >&2
   exit 1

@@ -28,7 +28,7 @@ static OPENED: OnceLock<Opened> = OnceLock::new();
 
 thread_local! {
     /// This thread's connection, opened on its first call.
-    static CONN: RefCell<Option<Conn>> = RefCell::new(None);
+    static CONN: RefCell<Option<Conn>> = const { RefCell::new(None) };
 }
 
 /// Runs `body`, turning a panic into `PANIC` (a panic must not unwind into C).

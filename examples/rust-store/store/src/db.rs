@@ -11,7 +11,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension};
 
 use crate::checkpoint::Checkpointer;
-use crate::wire::{Code, Failure};
+use crate::wire::{Code, Failure, Row};
 
 /// `SQLITE_BUSY` and `SQLITE_LOCKED` answers, process-wide.
 static BUSY_ANSWERS: AtomicU64 = AtomicU64::new(0);
@@ -185,7 +185,7 @@ impl Conn {
         from: &[u8],
         to: Option<&[u8]>,
         limit: u32,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Failure> {
+    ) -> Result<Vec<Row>, Failure> {
         let mut statement = self
             .conn
             .prepare_cached(

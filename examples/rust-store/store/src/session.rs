@@ -27,7 +27,7 @@ pub struct Session {
 }
 
 thread_local! {
-    static SESSION: RefCell<Option<Session>> = RefCell::new(None);
+    static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` on this thread's session, building it first (counted, and

@@ -237,8 +237,11 @@ impl Stats {
     }
 }
 
+/// One `SCAN` row: a key and its value.
+pub type Row = (Vec<u8>, Vec<u8>);
+
 /// Encodes `SCAN` rows.
-pub fn encode_rows(rows: &[(Vec<u8>, Vec<u8>)]) -> Vec<u8> {
+pub fn encode_rows(rows: &[Row]) -> Vec<u8> {
     let size: usize = rows.iter().map(|(k, v)| 8 + k.len() + v.len()).sum();
     let mut out = Vec::with_capacity(4 + size);
     out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
@@ -250,7 +253,7 @@ pub fn encode_rows(rows: &[(Vec<u8>, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// Decodes a `SCAN` result.
-pub fn decode_rows(result: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, Failure> {
+pub fn decode_rows(result: &[u8]) -> Result<Vec<Row>, Failure> {
     let mut r = Reader::new(result);
     let count = r.u32()?;
     let mut rows = Vec::new();
