@@ -59,7 +59,8 @@ func main() {
 }
 
 func run(tetherLib, shimLib, dir string, goroutines, rounds, lanes int) error {
-	tether.SetLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	// At INFO, so the store's one line per session built shows (one per lane).
+	tether.SetLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	defer tether.SetLogger(nil)
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "go-rust-store-")

@@ -30,6 +30,17 @@ thread_local! {
     static SESSION: RefCell<Option<Session>> = const { RefCell::new(None) };
 }
 
+/// The thread's name: Rust's, else the kernel's (threads Rust did not
+/// start, such as tether's lanes or a Go host's threads), else a dash.
+fn thread_name() -> String {
+    if let Some(name) = thread::current().name() {
+        return name.to_string();
+    }
+    std::fs::read_to_string("/proc/thread-self/comm")
+        .map(|comm| comm.trim_end().to_string())
+        .unwrap_or_else(|_| "-".to_string())
+}
+
 /// Runs `f` on this thread's session, building it first (counted, and
 /// logged once through `log`) if this thread has none yet.
 ///
@@ -40,11 +51,10 @@ pub fn with<R>(log: &dyn Fn(&str), f: impl FnOnce(&mut Session) -> R) -> R {
         let session = slot.get_or_insert_with(|| {
             let id = NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed);
             let created = SESSIONS_CREATED.fetch_add(1, Ordering::Relaxed) + 1;
-            let current = thread::current();
             log(&format!(
                 "store: session {} created on thread {} ({} created in this process)",
                 id,
-                current.name().unwrap_or("(unnamed)"),
+                thread_name(),
                 created
             ));
             Session { id, ops: 0 }
