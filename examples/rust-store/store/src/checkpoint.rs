@@ -10,7 +10,9 @@
 //! (`wal_autocheckpoint=0`) and count their writes; every
 //! [`WRITES_PER_CHECKPOINT`] writes wake this thread, which runs a PASSIVE
 //! checkpoint on a connection of its own (readers and writers go on
-//! meanwhile).
+//! meanwhile). Should passive checkpoints fall behind a steady stream of
+//! writes, the log past [`WAL_LIMIT_FRAMES`] gets a RESTART checkpoint,
+//! which holds writers back until it is done: the log stays bounded.
 //!
 //! Thread safety: [`Checkpointer`] is `Send + Sync`. Dropping it stops and
 //! joins the thread, so no store code runs after the last handle goes (a
@@ -27,6 +29,11 @@ use rusqlite::Connection;
 /// Writes between two checkpoints (about 1000 WAL pages of small rows, the
 /// size SQLite's own auto-checkpoint waits for).
 pub const WRITES_PER_CHECKPOINT: u64 = 300;
+
+/// The log's size, in frames (pages), past which the checkpointer makes
+/// writers wait until it has copied all of it (about 16 MiB of 4 KiB
+/// pages).
+pub const WAL_LIMIT_FRAMES: i64 = 4000;
 
 static CHECKPOINTS_RUN: AtomicU64 = AtomicU64::new(0);
 
@@ -126,11 +133,29 @@ fn run(path: &std::path::Path, busy_timeout: Duration, signal: &Signal) {
         }
         // PASSIVE: copies what no reader still needs, without waiting for
         // or blocking anyone. What it cannot copy now waits for the next.
-        if conn
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
-            .is_ok()
-        {
-            CHECKPOINTS_RUN.fetch_add(1, Ordering::Relaxed);
+        let log_frames = match checkpoint(&conn, "PASSIVE") {
+            Some(frames) => frames,
+            None => continue,
+        };
+        // The log restarts from its start only once a checkpoint has copied
+        // all of it; under a steady stream of writes a passive one never
+        // catches up, and the log would grow without bound. Past the limit,
+        // RESTART makes writers wait (in their busy handler) while it
+        // finishes, then the next write starts the log over.
+        if log_frames > WAL_LIMIT_FRAMES {
+            checkpoint(&conn, "RESTART");
         }
     }
+}
+
+/// Runs one checkpoint; the log's size in frames before it, or None if
+/// it failed.
+fn checkpoint(conn: &Connection, mode: &str) -> Option<i64> {
+    let frames = conn
+        .query_row(&format!("PRAGMA wal_checkpoint({})", mode), [], |row| {
+            row.get::<_, i64>(1)
+        })
+        .ok()?;
+    CHECKPOINTS_RUN.fetch_add(1, Ordering::Relaxed);
+    Some(frames)
 }
