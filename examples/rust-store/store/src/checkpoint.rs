@@ -6,13 +6,18 @@
 //! 1000 pages to checkpoint it right after that commit: a stall of several
 //! milliseconds in whichever request made it. On a thread that serves a
 //! queue of requests (a tether lane) every request queued behind it waits
-//! too. Serving connections therefore turn that off
-//! (`wal_autocheckpoint=0`) and count their writes; every
+//! too. Serving connections count their writes instead; every
 //! [`WRITES_PER_CHECKPOINT`] writes wake this thread, which runs a PASSIVE
 //! checkpoint on a connection of its own (readers and writers go on
-//! meanwhile). Should passive checkpoints fall behind a steady stream of
-//! writes, the log past [`WAL_LIMIT_FRAMES`] gets a RESTART checkpoint,
-//! which holds writers back until it is done: the log stays bounded.
+//! meanwhile).
+//!
+//! A checkpoint that runs beside a steady stream of writes never copies
+//! the whole log, and the log starts over from its beginning only after
+//! one has: alone, this thread would let it grow without bound. So serving
+//! connections keep SQLite's own checkpoint, at [`WAL_LIMIT_FRAMES`]
+//! instead of 1000 pages: rarely, the commit that reaches it copies what
+//! this thread has not yet (little, as it keeps up) and the log starts
+//! over.
 //!
 //! Thread safety: [`Checkpointer`] is `Send + Sync`. Dropping it stops and
 //! joins the thread, so no store code runs after the last handle goes (a
@@ -30,10 +35,10 @@ use rusqlite::Connection;
 /// size SQLite's own auto-checkpoint waits for).
 pub const WRITES_PER_CHECKPOINT: u64 = 300;
 
-/// The log's size, in frames (pages), past which the checkpointer makes
-/// writers wait until it has copied all of it (about 16 MiB of 4 KiB
-/// pages).
-pub const WAL_LIMIT_FRAMES: i64 = 4000;
+/// The log's size, in frames (pages), at which the committing connection
+/// checkpoints after all, as SQLite does by default at 1000 (about 16 MiB
+/// of 4 KiB pages).
+pub const WAL_LIMIT_FRAMES: u32 = 4000;
 
 static CHECKPOINTS_RUN: AtomicU64 = AtomicU64::new(0);
 
@@ -133,29 +138,11 @@ fn run(path: &std::path::Path, busy_timeout: Duration, signal: &Signal) {
         }
         // PASSIVE: copies what no reader still needs, without waiting for
         // or blocking anyone. What it cannot copy now waits for the next.
-        let log_frames = match checkpoint(&conn, "PASSIVE") {
-            Some(frames) => frames,
-            None => continue,
-        };
-        // The log restarts from its start only once a checkpoint has copied
-        // all of it; under a steady stream of writes a passive one never
-        // catches up, and the log would grow without bound. Past the limit,
-        // RESTART makes writers wait (in their busy handler) while it
-        // finishes, then the next write starts the log over.
-        if log_frames > WAL_LIMIT_FRAMES {
-            checkpoint(&conn, "RESTART");
+        if conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+            .is_ok()
+        {
+            CHECKPOINTS_RUN.fetch_add(1, Ordering::Relaxed);
         }
     }
-}
-
-/// Runs one checkpoint; the log's size in frames before it, or None if
-/// it failed.
-fn checkpoint(conn: &Connection, mode: &str) -> Option<i64> {
-    let frames = conn
-        .query_row(&format!("PRAGMA wal_checkpoint({})", mode), [], |row| {
-            row.get::<_, i64>(1)
-        })
-        .ok()?;
-    CHECKPOINTS_RUN.fetch_add(1, Ordering::Relaxed);
-    Some(frames)
 }

@@ -95,12 +95,16 @@ impl Store {
 
     /// A new connection: WAL journal, `synchronous=NORMAL` (a commit is
     /// durable once the WAL is checkpointed, not fsynced per commit), the
-    /// store's busy timeout, and no checkpoints of its own (the
-    /// checkpointer runs them).
+    /// store's busy timeout, and checkpoints of its own only past
+    /// [`WAL_LIMIT_FRAMES`](crate::checkpoint::WAL_LIMIT_FRAMES) (the
+    /// checkpointer runs the others).
     pub fn connect(&self) -> Result<Conn, Failure> {
         let conn = connect(&self.inner.path, self.inner.busy_timeout)?;
-        conn.execute_batch("PRAGMA wal_autocheckpoint=0")
-            .map_err(failure)?;
+        conn.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint={}",
+            crate::checkpoint::WAL_LIMIT_FRAMES
+        ))
+        .map_err(failure)?;
         Ok(Conn {
             conn,
             store: self.inner.clone(),
