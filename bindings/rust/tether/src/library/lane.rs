@@ -119,6 +119,9 @@ impl LaneContext {
             Err(_) => return,
         };
         for (request, method) in unwound {
+            if super::request::is_cancelled(self, request) {
+                continue; // ended already: no reply needed
+            }
             let text = match &panicked {
                 Some(text) => text.clone(),
                 // Dropped by a panic the library caught itself.

@@ -5,7 +5,7 @@
 //! A library is a [`LaneState`] type: one value is created on each lane
 //! when the lane starts (so `thread_local!`s and `!Send` state such as a
 //! database connection belong to that lane), handles that lane's requests,
-//! and is dropped on the lane when it stops. [`export_library!`] exports
+//! and is dropped on the lane when it stops. [`export_library!`](crate::export_library) exports
 //! the table tether loads:
 //!
 //! ```no_run
@@ -123,7 +123,7 @@ pub trait LaneState: Sized + 'static {
     fn handle(&mut self, request: Request<'_>, reply: Reply);
 }
 
-/// What [`export_library!`] expands to; not part of the API.
+/// What [`export_library!`](crate::export_library) expands to; not part of the API.
 #[doc(hidden)]
 pub mod __private {
     pub use super::table::LibraryTable;

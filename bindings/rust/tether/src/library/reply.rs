@@ -30,7 +30,10 @@ pub const NO_MEMORY_CODE: i32 = -3;
 /// reply, it completes the call with `TETHER_E_LIBRARY`,
 /// [`DROPPED_CODE`] and "method M: handler dropped the request without
 /// replying" (or, dropped by a panic, [`PANIC_CODE`] and the panic's
-/// message), so a forgotten reply never leaves the caller waiting.
+/// message), so a forgotten reply never leaves the caller waiting; dropped
+/// after the call ended (cancelled, past its deadline, shut down) it does
+/// nothing. `mem::forget` on a Reply defeats this: the call then waits for
+/// its deadline or the runtime's shutdown.
 ///
 /// It is neither `Send` nor `Sync`: tether takes replies only on the lane
 /// running the request, so a Reply cannot leave it.
@@ -159,7 +162,9 @@ impl Reply {
 
 impl Drop for Reply {
     fn drop(&mut self) {
-        if !self.pending || !self.lane.is_open() {
+        // A call that has ended needs no reply (and a late one would only
+        // be counted and thrown away).
+        if !self.pending || is_cancelled(&self.lane, self.id) {
             return;
         }
         if std::thread::panicking() && self.lane.note_unwound(self.id, self.method) {

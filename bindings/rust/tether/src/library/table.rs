@@ -33,8 +33,12 @@ pub struct LibraryTable(sys::tether_library);
 unsafe impl Sync for LibraryTable {}
 
 impl LibraryTable {
-    /// The table serving `S`. `name` is a NUL-terminated static string.
+    /// The table serving `S`. `name` must end with a NUL byte (checked:
+    /// in a `static`, a name without one does not compile).
     pub const fn new<S: LaneState>(name: &'static [u8]) -> LibraryTable {
+        if name.is_empty() || name[name.len() - 1] != 0 {
+            panic!("a library name must end with a NUL byte");
+        }
         LibraryTable(sys::tether_library {
             struct_size: mem::size_of::<sys::tether_library>(),
             abi_version: sys::TETHER_LIBRARY_ABI_VERSION,
