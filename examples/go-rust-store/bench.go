@@ -237,6 +237,9 @@ func benchReport(args []string) int {
 		ratio, p99ratio := "", ""
 		if strings.HasPrefix(r.impl, "tether") {
 			name = fmt.Sprintf("tether, %d lanes", r.lanes)
+			if r.lanes == 1 {
+				name = "tether, 1 lane"
+			}
 			if r.impl == "tether-keyed" {
 				name += ", writes by key"
 			}

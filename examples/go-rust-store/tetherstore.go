@@ -128,10 +128,14 @@ func (t *tetherStore) BusyAnswers(ctx context.Context) (uint64, error) {
 }
 
 func (t *tetherStore) Name() string {
-	if t.keyedWrites {
-		return fmt.Sprintf("tether, %d lanes, writes by key", t.lanes)
+	name := fmt.Sprintf("tether, %d lanes", t.lanes)
+	if t.lanes == 1 {
+		name = "tether, 1 lane"
 	}
-	return fmt.Sprintf("tether, %d lanes", t.lanes)
+	if t.keyedWrites {
+		name += ", writes by key"
+	}
+	return name
 }
 
 // Close closes the runtime and fails unless tether's leak report at Close
