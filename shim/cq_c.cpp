@@ -1,3 +1,5 @@
+#include <memory>
+
 #include "boundary.h"
 #include "completion/completion_queue.h"
 #include "completion/queue_names.h"
@@ -36,14 +38,24 @@ TETHER_API tether_status tether_cq_open(tether_runtime* runtime,
     tether::Runtime& rt = *runtime->runtime;
     if (rt.forked()) return tether::refused_in_forked_child("tether_cq_open");
     if (rt.closed()) return tether::refused_after_shutdown("tether_cq_open");
+    // Each step may run out of memory: the handle first, then the queue,
+    // then its name; what a failed step leaves behind is undone, so a
+    // failed open leaks nothing and hands out nothing.
+    auto handle = std::make_unique<tether_cq>();
     tether::CompletionQueue* queue = nullptr;
     // Producers: each lane, then the delivery thread.
     tether::Status status = tether::CompletionQueue::create(
         rt.id(), rt.lane_count() + 1, rt.ledger(),
         rt.options().growth_threshold, &queue);
     if (status != tether::Status::kOk) return status;
-    *cq_out = new tether_cq{queue};
-    tether::queue_names::track(queue);
+    try {
+      tether::queue_names::track(queue);
+    } catch (...) {
+      queue->destroy();
+      throw;
+    }
+    handle->queue = queue;
+    *cq_out = handle.release();
     return tether::Status::kOk;
   });
 }

@@ -21,11 +21,15 @@ Status CompletionQueue::create(uint64_t runtime_id, uint32_t producers,
                                CompletionQueue** out) {
   int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (fd < 0) return Status::kNoMemory;
-  auto* queue = new (std::nothrow) CompletionQueue(
-      runtime_id, fd, producers, std::move(ledger), growth_threshold);
-  if (queue == nullptr) {
+  CompletionQueue* queue = nullptr;
+  try {
+    // The constructor allocates too (producer tokens, the queue's blocks):
+    // whatever throws, the fd it never took goes back.
+    queue = new CompletionQueue(runtime_id, fd, producers, std::move(ledger),
+                                growth_threshold);
+  } catch (...) {
     ::close(fd);
-    return Status::kNoMemory;
+    throw;
   }
   *out = queue;
   return Status::kOk;

@@ -25,30 +25,46 @@ namespace {
 constexpr uint64_t kReactorIntervalNs = 100'000;
 }  // namespace
 
+// An fd closed with its owner: Impl's members after it may throw while
+// being built (asio allocates its reactor), and then only members already
+// built are destroyed.
+struct OwnedFd {
+  explicit OwnedFd(int fd) : value(fd) {}
+  ~OwnedFd() {
+    if (value >= 0) ::close(value);
+  }
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+  const int value;
+};
+
 struct EventLoop::Impl {
-  Impl()
-      : wake_fd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), wake_descriptor(io) {
-    if (wake_fd < 0) throw std::runtime_error("eventfd failed");
-    wake_descriptor.assign(::dup(wake_fd));
+  Impl() : wake(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), wake_descriptor(io) {
+    if (wake.value < 0) throw std::runtime_error("eventfd failed");
+    const int watched = ::dup(wake.value);
+    try {
+      wake_descriptor.assign(watched);
+    } catch (...) {
+      if (watched >= 0) ::close(watched);  // assign took nothing
+      throw;
+    }
     arm_wake();
   }
-  ~Impl() {
-    wake_descriptor.close();
-    ::close(wake_fd);
-  }
+  ~Impl() { wake_descriptor.close(); }
 
   void arm_wake() {
     wake_descriptor.async_wait(asio::posix::stream_descriptor::wait_read,
                                [this](const boost::system::error_code& error) {
                                  if (error) return;
                                  uint64_t count;
-                                 (void)!::read(wake_fd, &count, sizeof count);
+                                 (void)!::read(wake.value, &count,
+                                               sizeof count);
                                  if (!closing) arm_wake();
                                });
   }
 
   asio::io_context io{1};
-  int wake_fd;
+  OwnedFd wake;
   asio::posix::stream_descriptor wake_descriptor;
 
   std::mutex post_mutex;
@@ -124,7 +140,7 @@ void EventLoop::park() {
 
 void EventLoop::wake() {
   uint64_t one = 1;
-  while (::write(impl_->wake_fd, &one, sizeof one) < 0 && errno == EINTR) {
+  while (::write(impl_->wake.value, &one, sizeof one) < 0 && errno == EINTR) {
   }
 }
 
