@@ -145,7 +145,7 @@ LOOPS = ["asyncio", "uvloop"]
 
 
 @pytest.fixture(params=LOOPS)
-def run(request: pytest.FixtureRequest) -> Callable[[Coroutine[Any, Any, T]], T]:
+def run(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """Runs a coroutine to completion on a fresh loop of each kind."""
     if request.param == "uvloop":
         if uvloop is None:
@@ -154,8 +154,10 @@ def run(request: pytest.FixtureRequest) -> Callable[[Coroutine[Any, Any, T]], T]
     else:
         factory = asyncio.new_event_loop
 
-    def runner(coro: Coroutine[Any, Any, T]) -> T:
-        with asyncio.Runner(loop_factory=factory) as r:
+    def runner(coro: Coroutine[Any, Any, T], asyncio_debug: "bool | None" = None) -> T:
+        # asyncio_debug=False turns asyncio's debug mode (which -X dev turns
+        # on) off for one run: it records a traceback per callback.
+        with asyncio.Runner(loop_factory=factory, debug=asyncio_debug) as r:
             return r.run(coro)
 
     return runner

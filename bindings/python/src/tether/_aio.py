@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import threading
-from typing import Any, Deque, Optional
+from typing import Any, Deque, Optional, Tuple
 
 from . import _tether
 from .errors import Busy, Closed, DeadlineExceeded
@@ -21,12 +21,16 @@ _CREDIT_RETRY_S = 0.002
 class CallFuture(asyncio.Future):  # type: ignore[type-arg]
     """The future of one call. Cancelling it (as cancelling the task that
     awaits it does) also cancels the call in tether; the late completion is
-    still taken from the queue and freed."""
+    still taken from the queue and freed. A call waiting for credit is not
+    in tether yet: cancelling it just takes it out of the line."""
 
-    __slots__ = ("_tether_core", "_tether_ticket")
+    __slots__ = ("_tether_core", "_tether_ticket", "_tether_request")
 
     _tether_core: _tether.Core
     _tether_ticket: int
+    # (method, payload, key, deadline on the loop's clock or None) while
+    # the call waits for credit.
+    _tether_request: "Optional[Tuple[int, bytes, int, Optional[float]]]"
 
     def cancel(self, msg: Any = None) -> bool:
         if not super().cancel(msg):
@@ -38,98 +42,89 @@ class CallFuture(asyncio.Future):  # type: ignore[type-arg]
 
 
 class LoopChannel:
-    """A completion queue serving one loop. Every method but finish_soon
-    runs on the loop's thread."""
+    """A completion queue serving one loop, and the line of calls waiting
+    for credit. Every method but finish_soon runs on the loop's thread."""
 
     def __init__(self, core: _tether.Core, loop: asyncio.AbstractEventLoop) -> None:
         self.core = core
         self.loop = loop
         self.queue = _tether.Queue(core)
         self.fd = self.queue.fd()
-        self.credit_waiters: Deque["asyncio.Future[None]"] = collections.deque()
+        self.waiting: Deque[CallFuture] = collections.deque()
         self._credit_timer: Optional[asyncio.TimerHandle] = None
         self._thread = threading.get_ident()
         loop.add_reader(self.fd, self._readable)
 
     def _readable(self) -> None:
-        n = self.queue.drain()
-        if n and self.credit_waiters:
-            self._wake(n)
-
-    def _wake(self, n: int) -> None:
-        waiters = self.credit_waiters
-        while n and waiters:
-            waiter = waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                n -= 1
-
-    def _credit_tick(self) -> None:
-        self._credit_timer = None
-        if self.credit_waiters:
-            self._wake(len(self.credit_waiters))
+        if self.queue.drain() and self.waiting:
+            self._submit_waiting()
 
     def submit(
         self, method: int, payload: Any, key: int, timeout_ns: int, wait_for_credit: bool
     ) -> "asyncio.Future[bytes]":
         future = CallFuture(loop=self.loop)
-        try:
-            ticket = self.queue.submit(method, payload, key, timeout_ns, future)
-        except Busy:
-            if not wait_for_credit:
-                raise
-            return asyncio.ensure_future(
-                self._call_with_credit(method, bytes(payload or b""), key, timeout_ns),
-                loop=self.loop,
-            )
-        future._tether_core = self.core
-        future._tether_ticket = ticket
+        if not self.waiting:
+            try:
+                ticket = self.queue.submit(method, payload, key, timeout_ns, future)
+            except Busy:
+                if not wait_for_credit:
+                    raise
+            else:
+                future._tether_core = self.core
+                future._tether_ticket = ticket
+                return future
+        elif not wait_for_credit:
+            raise Busy(2, "calls are waiting for credit")
+        # Wait in line (first come, first served) for credit: the payload is
+        # copied now, as a submit would have.
+        deadline = None
+        if timeout_ns:
+            deadline = self.loop.time() + timeout_ns / 1e9
+            self.loop.call_at(deadline, _expire, future)
+        future._tether_request = (method, bytes(payload or b""), key, deadline)
+        self.waiting.append(future)
+        if self._credit_timer is None:
+            self._credit_timer = self.loop.call_later(_CREDIT_RETRY_S, self._credit_tick)
         return future
 
-    async def _call_with_credit(
-        self, method: int, payload: bytes, key: int, timeout_ns: int
-    ) -> bytes:
-        loop = self.loop
-        end = loop.time() + timeout_ns / 1e9 if timeout_ns else None
-        front = False
-        while True:
-            waiter: "asyncio.Future[None]" = loop.create_future()
-            if front:
-                self.credit_waiters.appendleft(waiter)
-            else:
-                self.credit_waiters.append(waiter)
-            if self._credit_timer is None:
-                self._credit_timer = loop.call_later(_CREDIT_RETRY_S, self._credit_tick)
-            expiry = None
-            if end is not None:
-                expiry = loop.call_at(end, _expire, waiter)
-            try:
-                await waiter
-            except BaseException:
-                # Cancelled while queued: a wake-up this waiter got is
-                # passed on, so none is lost.
-                if waiter.done() and not waiter.cancelled():
-                    self._wake(1)
-                raise
-            finally:
-                if expiry is not None:
-                    expiry.cancel()
-            remaining = 0
-            if end is not None:
-                remaining = int((end - loop.time()) * 1e9)
-                if remaining <= 0:
-                    raise DeadlineExceeded(5, "no credit came back before the timeout")
-            if not self.queue.is_open:
-                raise Closed(3, "the runtime is closed")
-            future = CallFuture(loop=loop)
-            try:
-                ticket = self.queue.submit(method, payload, key, remaining, future)
-            except Busy:
-                front = True
+    def _submit_waiting(self) -> None:
+        """Submits waiting calls in order until tether says busy."""
+        waiting, queue, loop = self.waiting, self.queue, self.loop
+        while waiting:
+            future = waiting[0]
+            request = future._tether_request
+            if future.done() or request is None:
+                waiting.popleft()
                 continue
+            method, payload, key, deadline = request
+            timeout_ns = 0
+            if deadline is not None:
+                timeout_ns = int((deadline - loop.time()) * 1e9)
+                if timeout_ns <= 0:
+                    waiting.popleft()
+                    _expire(future)
+                    continue
+            try:
+                ticket = queue.submit(method, payload, key, timeout_ns, future)
+            except Busy:
+                return
+            except Exception as e:  # closed, forked: this call ends here
+                waiting.popleft()
+                future._tether_request = None
+                future.set_exception(e)
+                continue
+            waiting.popleft()
+            future._tether_request = None
             future._tether_core = self.core
             future._tether_ticket = ticket
-            return await future
+
+    def _credit_tick(self) -> None:
+        # Credits freed by other loops and threads announce nothing here.
+        self._credit_timer = None
+        if self.waiting:
+            self._submit_waiting()
+        if self.waiting:
+            self._credit_timer = self.loop.call_later(_CREDIT_RETRY_S, self._credit_tick)
 
     def finish(self) -> None:
         """On the loop's thread (or with the loop closed): delivers what the
@@ -151,10 +146,10 @@ class LoopChannel:
         for waiter in leftovers:
             if not waiter.cancelled():
                 waiter.set_exception(Closed(3, "the runtime closed"))
-        waiters, self.credit_waiters = self.credit_waiters, collections.deque()
-        for credit_waiter in waiters:
-            if not credit_waiter.done():
-                credit_waiter.set_result(None)
+        waiting, self.waiting = self.waiting, collections.deque()
+        for future in waiting:
+            if not future.done():
+                future.set_exception(Closed(3, "the runtime closed"))
 
     def finish_soon(self) -> None:
         """From any thread: finish on the loop's thread if that thread is
@@ -170,6 +165,8 @@ class LoopChannel:
         self.finish()
 
 
-def _expire(waiter: "asyncio.Future[None]") -> None:
-    if not waiter.done():
-        waiter.set_result(None)
+def _expire(future: CallFuture) -> None:
+    """A call still waiting for credit at its deadline ends here."""
+    if getattr(future, "_tether_request", None) is not None and not future.done():
+        future._tether_request = None
+        future.set_exception(DeadlineExceeded(5, "no credit came back before the timeout"))

@@ -21,6 +21,10 @@ _TO_PYTHON = {0: logging.DEBUG, 1: logging.INFO, 2: logging.WARNING, 3: logging.
 _lock = threading.Lock()
 _thread: Optional[threading.Thread] = None
 _level = logging.WARNING
+# The process that set tether's sink. A forked child inherits the sink and
+# never sets it again: tether_log_set_sink waits for lines other threads
+# were writing, and in a child those threads are gone.
+_sink_pid = 0
 
 
 def _tether_level(level: int) -> int:
@@ -54,12 +58,15 @@ def _run() -> None:
 def start(level: Optional[int] = None) -> None:
     """Routes tether's lines at ``level`` (a logging level; default WARNING,
     tether's own default) and above to the ``tether`` logger. Opening a
-    runtime calls this; call it earlier to change the level."""
-    global _thread, _level
+    runtime calls this; call it earlier to change the level (in a forked
+    child the parent's level stays)."""
+    global _thread, _level, _sink_pid
     with _lock:
-        if level is not None:
-            _level = level
-        _tether.log_install(_tether_level(_level))
+        if _sink_pid == 0 or (level is not None and _sink_pid == os.getpid()):
+            if level is not None:
+                _level = level
+            _tether.log_install(_tether_level(_level))
+            _sink_pid = os.getpid()
         if _thread is None or not _thread.is_alive():
             _thread = threading.Thread(target=_run, name="tether-log", daemon=True)
             _thread.start()
@@ -76,9 +83,11 @@ def flush() -> None:
 def stop() -> None:
     """Gives tether back its default sink (stderr), hands over what is
     queued, and ends the thread."""
-    global _thread
+    global _thread, _sink_pid
     with _lock:
-        _tether.log_uninstall()
+        if _sink_pid == os.getpid():
+            _tether.log_uninstall()
+            _sink_pid = 0
         _tether.log_stop()
         thread, _thread = _thread, None
     if thread is not None and thread is not threading.current_thread():
