@@ -201,10 +201,13 @@ static void sync_done(tether_completion* completion) {
   sync_waiter* w = (sync_waiter*)(uintptr_t)completion->user_data;
   pthread_mutex_lock(&w->mu);
   w->completion = *completion;
-  w->done = 1;
+  __atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
   pthread_cond_signal(&w->cv);
   pthread_mutex_unlock(&w->mu);
 }
+
+/* How long call_sync watches for a completion before it sleeps. */
+#define SPIN_NS 10000
 
 static uint64_t monotonic_ns(void) {
   struct timespec now;
@@ -219,6 +222,23 @@ static uint64_t monotonic_ns(void) {
  * exception is set. */
 static int sync_wait(tpy_core* self, sync_waiter* w, uint64_t ticket) {
   int interrupted = 0;
+  /* A fast call is back within microseconds: watch for it briefly before
+   * sleeping, which spares the lane a futex wake-up. The lock taken after
+   * seeing it done waits for the callback to let go of the waiter. */
+  {
+    PyThreadState* save = PyEval_SaveThread();
+    uint64_t until = monotonic_ns() + SPIN_NS;
+    int done;
+    do {
+      done = __atomic_load_n(&w->done, __ATOMIC_ACQUIRE);
+    } while (!done && monotonic_ns() < until);
+    if (done) {
+      pthread_mutex_lock(&w->mu);
+      pthread_mutex_unlock(&w->mu);
+    }
+    PyEval_RestoreThread(save);
+    if (done) return 0;
+  }
   for (;;) {
     int done;
     struct timespec until;

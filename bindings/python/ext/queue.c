@@ -267,6 +267,57 @@ static PyObject* queue_drain(tpy_queue* self, PyObject* unused) {
   return n < 0 ? NULL : PyLong_FromSsize_t(n);
 }
 
+/* collect() -> list[(waiter, outcome, is_error)]: as drain(), but hands the
+ * outcomes back instead of giving them to the waiters, for a thread that
+ * must not complete them itself (another loop's futures). */
+static PyObject* queue_collect(tpy_queue* self, PyObject* unused) {
+  PyObject* list;
+  (void)unused;
+  list = PyList_New(0);
+  if (list == NULL) return NULL;
+  if (self->cq == NULL || self->fork_generation != tpy_fork_generation) {
+    return list;
+  }
+  tether_cq_reset_fd(self->cq);
+  while (self->cq != NULL && !self->finished) {
+    tether_completion batch[BATCH];
+    size_t n = 0, i;
+    tether_status status =
+        tether_cq_poll(self->cq, batch, sizeof batch[0], BATCH, 0, &n);
+    if (status == TETHER_E_CLOSED) {
+      self->finished = 1;
+      break;
+    }
+    if (status != TETHER_OK) {
+      Py_DECREF(list);
+      return tpy_raise(status, "tether_cq_poll refused");
+    }
+    for (i = 0; i < n; ++i) {
+      PyObject* waiter = slab_take(self, batch[i].user_data);
+      PyObject *value, *item;
+      int is_error;
+      if (waiter == NULL) {
+        tpy_completion_free(&batch[i]);
+        continue;
+      }
+      value = tpy_outcome(&batch[i], &is_error);
+      if (value == NULL) {
+        PyErr_WriteUnraisable(waiter);
+        Py_DECREF(waiter);
+        continue;
+      }
+      item = Py_BuildValue("(NNO)", waiter, value,
+                           is_error ? Py_True : Py_False);
+      if (item == NULL || PyList_Append(list, item) < 0) {
+        PyErr_WriteUnraisable(list);
+      }
+      Py_XDECREF(item);
+    }
+    if (n < BATCH) break;
+  }
+  return list;
+}
+
 /* wait(timeout_ns) -> int | None: blocks (GIL released) until a completion
  * arrives or the timeout passes, then delivers what is ready; None once the
  * queue is shut down and drained. For a thread that owns the queue. */
@@ -381,6 +432,8 @@ static PyMethodDef queue_methods[] = {
      "submit(method, payload, key, timeout_ns, waiter) -> ticket"},
     {"drain", (PyCFunction)queue_drain, METH_NOARGS,
      "drain() -> int: reset the fd, deliver every completion ready."},
+    {"collect", (PyCFunction)queue_collect, METH_NOARGS,
+     "collect() -> list of (waiter, outcome, is_error) ready now."},
     {"wait", (PyCFunction)queue_wait, METH_O,
      "wait(timeout_ns) -> int | None: block (GIL released), then deliver."},
     {"fd", (PyCFunction)queue_fd, METH_NOARGS, "fd() -> the eventfd"},

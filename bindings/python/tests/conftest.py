@@ -23,6 +23,7 @@ T = TypeVar("T")
 
 NOOP, ECHO, SLEEP, FAIL, HOLD, FAULT, LANE = range(7)
 
+uvloop: Any
 try:
     import uvloop
 except ImportError:  # not built for every interpreter (a debug CPython)
@@ -147,12 +148,11 @@ LOOPS = ["asyncio", "uvloop"]
 @pytest.fixture(params=LOOPS)
 def run(request: pytest.FixtureRequest) -> Callable[..., Any]:
     """Runs a coroutine to completion on a fresh loop of each kind."""
+    factory: Callable[[], asyncio.AbstractEventLoop] = asyncio.new_event_loop
     if request.param == "uvloop":
         if uvloop is None:
             pytest.skip("uvloop is not installed for this interpreter")
         factory = uvloop.new_event_loop
-    else:
-        factory = asyncio.new_event_loop
 
     def runner(coro: Coroutine[Any, Any, T], asyncio_debug: "bool | None" = None) -> T:
         # asyncio_debug=False turns asyncio's debug mode (which -X dev turns

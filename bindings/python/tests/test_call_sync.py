@@ -5,6 +5,7 @@ from __future__ import annotations
 import array
 import threading
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -145,7 +146,7 @@ def test_keyed_calls_stay_on_their_lane(open_runtime: Opener) -> None:
 
 
 def test_sessions_stay_one_per_lane_under_64_threads(
-    open_runtime: Opener, kvstore_path: object
+    open_runtime: Opener, kvstore_path: Path
 ) -> None:
     lanes, threads, calls = 4, 64, 100_000
     rt = open_runtime(kvstore_path, "tether_kvstore_library", lanes=lanes)

@@ -7,6 +7,7 @@ import asyncio
 import multiprocessing
 import multiprocessing.connection
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -50,7 +51,7 @@ def _child_opens_its_own(path: str, conn: multiprocessing.connection.Connection)
         conn.send(own.call_sync(ECHO, b"child's own"))
 
 
-def _run_child(target: object, *args: object) -> object:
+def _run_child(target: Callable[..., None], *args: object) -> object:
     ctx = multiprocessing.get_context("fork")
     parent_end, child_end = ctx.Pipe()
     child = ctx.Process(target=target, args=(*args, child_end))

@@ -78,3 +78,19 @@ def test_close_ends_submitted_calls_with_closed(open_runtime: Opener) -> None:
     for future in futures:
         with pytest.raises(tether.Closed):
             future.result(10)
+
+
+def test_close_from_a_done_callback(open_runtime: Opener) -> None:
+    rt = open_runtime()
+    later = [rt.submit(SLEEP, sleep_payload(10)) for _ in range(10)]
+    closed = threading.Event()
+
+    def close_now(f: "concurrent.futures.Future[bytes]") -> None:
+        rt.close(timeout=0)
+        closed.set()
+
+    rt.submit(ECHO, b"first").add_done_callback(close_now)
+    assert closed.wait(10)
+    for future in later:
+        with pytest.raises(tether.Closed):
+            future.result(10)

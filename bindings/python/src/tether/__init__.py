@@ -91,6 +91,7 @@ __all__ = [
     "WouldDeadlock",
     "buffers",
     "close_all",
+    "from_status",
     "handles_live",
     "install_crash_handler",
     "log",

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import os
 import threading
-from typing import Any, Deque, Optional, Tuple
+from typing import Any, Deque, List, Optional, Tuple
 
 from . import _tether
 from .errors import Busy, Closed, DeadlineExceeded
@@ -49,7 +50,11 @@ class LoopChannel:
         self.core = core
         self.loop = loop
         self.queue = _tether.Queue(core)
-        self.fd = self.queue.fd()
+        # The loop watches a duplicate of tether's eventfd: the queue may be
+        # freed (closing tether's fd) from another thread before the loop's
+        # thread can remove its reader, and a closed fd number could be
+        # reused meanwhile.
+        self.fd = os.dup(self.queue.fd())
         self.waiting: Deque[CallFuture] = collections.deque()
         self._credit_timer: Optional[asyncio.TimerHandle] = None
         self._thread = threading.get_ident()
@@ -127,42 +132,58 @@ class LoopChannel:
             self._credit_timer = self.loop.call_later(_CREDIT_RETRY_S, self._credit_tick)
 
     def finish(self) -> None:
-        """On the loop's thread (or with the loop closed): delivers what the
-        runtime's shutdown left in the queue, then frees it. Futures whose
-        completions never came (the queue was destroyed first) end Closed."""
-        try:
-            if not self.loop.is_closed():
-                self.loop.remove_reader(self.fd)
-        except (RuntimeError, ValueError, OSError):
-            pass
+        """On the loop's thread, or with the loop not running: delivers what
+        the runtime's shutdown left in the queue and frees it."""
         if not self.loop.is_closed():
             self.queue.drain()
         leftovers = self.queue.destroy()
+        self._on_loop([], leftovers)
+
+    def finish_soon(self) -> None:
+        """From any thread, after the runtime's shutdown: frees the queue
+        now, and completes its futures on the loop's thread (one
+        call_soon_threadsafe for the whole queue) when that thread is
+        running the loop, else here."""
+        loop = self.loop
+        if not loop.is_running() or threading.get_ident() == self._thread:
+            self.finish()
+            return
+        outcomes = self.queue.collect()
+        leftovers = self.queue.destroy()
+        try:
+            loop.call_soon_threadsafe(self._on_loop, outcomes, leftovers)
+        except RuntimeError:  # the loop closed meanwhile: nobody awaits these
+            self._close_fd()
+
+    def _on_loop(self, outcomes: "List[Tuple[Any, Any, bool]]", leftovers: "List[Any]") -> None:
+        self._close_fd()
         if self._credit_timer is not None:
             self._credit_timer.cancel()
             self._credit_timer = None
         if self.loop.is_closed():
             return
-        for waiter in leftovers:
-            if not waiter.cancelled():
-                waiter.set_exception(Closed(3, "the runtime closed"))
-        waiting, self.waiting = self.waiting, collections.deque()
-        for future in waiting:
+        for future, value, is_error in outcomes:
             if not future.done():
-                future.set_exception(Closed(3, "the runtime closed"))
+                if is_error:
+                    future.set_exception(value)
+                else:
+                    future.set_result(value)
+        closed = [f for f in leftovers if not f.done()]
+        waiting, self.waiting = self.waiting, collections.deque()
+        closed.extend(f for f in waiting if not f.done())
+        for future in closed:
+            future.set_exception(Closed(3, "the runtime closed"))
 
-    def finish_soon(self) -> None:
-        """From any thread: finish on the loop's thread if that thread is
-        running the loop now, else here."""
-        loop = self.loop
-        here = threading.get_ident() == self._thread
-        if loop.is_running() and not here:
-            try:
-                loop.call_soon_threadsafe(self.finish)
-                return
-            except RuntimeError:  # closed meanwhile
-                pass
-        self.finish()
+    def _close_fd(self) -> None:
+        if self.fd < 0:
+            return
+        try:
+            if not self.loop.is_closed():
+                self.loop.remove_reader(self.fd)
+        except (RuntimeError, ValueError, OSError):
+            pass
+        os.close(self.fd)
+        self.fd = -1
 
 
 def _expire(future: CallFuture) -> None:

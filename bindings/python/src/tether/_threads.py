@@ -45,8 +45,11 @@ class ThreadChannel:
 
     def _run(self) -> None:
         queue = self.queue
-        while queue.wait(_FOREVER) is not None:
-            pass
+        try:
+            while queue.wait(_FOREVER) is not None:
+                pass
+        except Closed:
+            pass  # freed by close() called from a future's callback here
 
     def submit(self, method: int, payload: Any, key: int, timeout_ns: int) -> SubmitFuture:
         future = SubmitFuture()
@@ -60,13 +63,24 @@ class ThreadChannel:
         left, then frees the queue."""
         self.queue.shutdown()
         if self.thread is threading.current_thread():
-            return  # the thread ends after this batch; the queue dies with it
-        self.thread.join(timeout)
-        if self.thread.is_alive():
-            return  # still delivering: never free a queue being polled
-        for waiter in self.queue.destroy():
-            if not waiter.cancelled():
-                try:
-                    waiter.set_exception(Closed(3, "the runtime closed"))
-                except concurrent.futures.InvalidStateError:
-                    pass
+            # close() from a future's callback: deliver the rest here.
+            for future, value, is_error in self.queue.collect():
+                _complete(future, value, is_error)
+        else:
+            self.thread.join(timeout)
+            if self.thread.is_alive():
+                return  # still delivering: never free a queue being polled
+        for future in self.queue.destroy():
+            _complete(future, Closed(3, "the runtime closed"), True)
+
+
+def _complete(future: Any, value: Any, is_error: bool) -> None:
+    if future.cancelled():
+        return
+    try:
+        if is_error:
+            future.set_exception(value)
+        else:
+            future.set_result(value)
+    except concurrent.futures.InvalidStateError:
+        pass  # cancelled meanwhile

@@ -60,6 +60,7 @@ class Runtime:
     ) -> None:
         self._init(config)
         self._core = _tether.Core.open_path(os.fspath(path), symbol, self._config.as_tuple())
+        self._closed = False
         _register(self)
 
     @classmethod
@@ -74,12 +75,13 @@ class Runtime:
         self = cls.__new__(cls)
         self._init(config)
         self._core = _tether.Core.open_library(library, self._config.as_tuple(), owner)
+        self._closed = False
         _register(self)
         return self
 
     def _init(self, config: Optional[Config]) -> None:
         self._config = config or Config()
-        self._closed = False
+        self._closed = True  # until the runtime is open
         self._lock = threading.Lock()
         self._channels: Dict[asyncio.AbstractEventLoop, LoopChannel] = {}
         self._thread_channel: Optional[ThreadChannel] = None
