@@ -6,10 +6,6 @@
  * touches the runtime. */
 #include "ext.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <time.h>
-
 tether_runtime* tpy_core_runtime(tpy_core* core) {
   if (core->fork_generation != tpy_fork_generation) {
     tpy_raise(TETHER_E_FORKED,
@@ -253,8 +249,7 @@ static int sync_wait(tpy_core* self, sync_waiter* w, uint64_t ticket) {
     while (!w->done) {
       if (interrupted) {
         pthread_cond_wait(&w->cv, &w->mu);
-      } else if (pthread_cond_timedwait(&w->cv, &w->mu, &until) ==
-                 ETIMEDOUT) {
+      } else if (pthread_cond_timedwait(&w->cv, &w->mu, &until) == ETIMEDOUT) {
         break;
       }
     }
@@ -314,8 +309,8 @@ static PyObject* core_call_sync(tpy_core* self, PyObject* const* args,
   for (;;) {
     tether_runtime* rt = tpy_core_runtime(self);
     if (rt == NULL) goto fail;
-    status = tether_submit(rt, &call, sync_done, (uint64_t)(uintptr_t)&w,
-                           &ticket);
+    status =
+        tether_submit(rt, &call, sync_done, (uint64_t)(uintptr_t)&w, &ticket);
     if (status != TETHER_E_BUSY || !wait_for_credit) break;
     if (deadline != 0) {
       uint64_t now = monotonic_ns();
@@ -374,9 +369,8 @@ static PyObject* core_stats(tpy_core* self, PyObject* unused) {
       (unsigned long long)s.completed_library,
       (unsigned long long)s.completed_cancelled,
       (unsigned long long)s.completed_deadline,
-      (unsigned long long)s.completed_closed,
-      (unsigned long long)s.in_flight, (unsigned long long)s.bytes_in_flight,
-      (unsigned long long)s.late_replies,
+      (unsigned long long)s.completed_closed, (unsigned long long)s.in_flight,
+      (unsigned long long)s.bytes_in_flight, (unsigned long long)s.late_replies,
       (unsigned long long)s.callback_exceptions, (unsigned int)s.lanes,
       (unsigned long long)s.queue_depth, (unsigned long long)s.cq_backlog,
       (unsigned long long)s.buffers_live,

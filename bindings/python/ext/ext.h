@@ -16,10 +16,18 @@
 #ifndef TETHER_PY_EXT_H
 #define TETHER_PY_EXT_H
 
+/* Python.h first, as Python's documentation asks (it sets feature macros
+ * the C library's headers read); then what the C files use. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+/* The C library and tether. */
+#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <tether/tether.h>
+#include <time.h>
 
 /* Bumped in the child of every fork(): objects made under another value
  * belong to the parent, and the child never hands them to tether. */

@@ -8,11 +8,6 @@
  * travels with the next line that gets through. */
 #include "ext.h"
 
-#include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
 #define QUEUE_MAX 4096
 
 typedef struct line {

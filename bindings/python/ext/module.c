@@ -3,8 +3,6 @@
  * submit shares. */
 #include "ext.h"
 
-#include <pthread.h>
-
 volatile unsigned tpy_fork_generation = 0;
 PyObject* tpy_str_set_result = NULL;
 PyObject* tpy_str_set_exception = NULL;
@@ -28,8 +26,8 @@ PyObject* tpy_error_new(tether_status status, int32_t library_code,
     return NULL;
   }
   if (message != NULL) {
-    text = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message),
-                                "replace");
+    text =
+        PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message), "replace");
   } else {
     text = Py_NewRef(Py_None);
   }
@@ -189,8 +187,8 @@ static PyMethodDef module_methods[] = {
 
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT, "tether._tether",
-    "The C layer of the tether binding (private: use the tether package).",
-    -1, module_methods};
+    "The C layer of the tether binding (private: use the tether package).", -1,
+    module_methods};
 
 /* The check tether/version.h asks of every binding. */
 static int check_version(void) {
@@ -225,8 +223,7 @@ PyMODINIT_FUNC PyInit__tether(void) {
   module = PyModule_Create(&module_def);
   if (module == NULL) return NULL;
   if (PyModule_AddObjectRef(module, "Core", (PyObject*)&tpy_core_type) < 0 ||
-      PyModule_AddObjectRef(module, "Queue", (PyObject*)&tpy_queue_type) <
-          0 ||
+      PyModule_AddObjectRef(module, "Queue", (PyObject*)&tpy_queue_type) < 0 ||
       PyModule_AddIntConstant(module, "HEADER_VERSION_NUMBER",
                               TETHER_VERSION_NUMBER) < 0 ||
       PyModule_AddStringConstant(module, "HEADER_VERSION",

@@ -28,8 +28,8 @@ typedef struct {
   PyObject_HEAD tpy_core* core;
   tether_cq* cq;
   unsigned fork_generation;
-  int polling;   /* a wait() is inside tether_cq_poll */
-  int finished;  /* tether_cq_poll said TETHER_E_CLOSED */
+  int polling;  /* a wait() is inside tether_cq_poll */
+  int finished; /* tether_cq_poll said TETHER_E_CLOSED */
   slot* slots;
   uint32_t capacity;
   uint32_t free_head; /* UINT32_MAX: none */
@@ -235,8 +235,7 @@ static Py_ssize_t drain_batches(tpy_queue* self, uint64_t first_timeout) {
       PyEval_RestoreThread(save);
       self->polling = 0;
     } else {
-      status =
-          tether_cq_poll(self->cq, batch, sizeof batch[0], BATCH, 0, &n);
+      status = tether_cq_poll(self->cq, batch, sizeof batch[0], BATCH, 0, &n);
     }
     if (status == TETHER_E_CLOSED) {
       self->finished = 1;
@@ -306,8 +305,8 @@ static PyObject* queue_collect(tpy_queue* self, PyObject* unused) {
         Py_DECREF(waiter);
         continue;
       }
-      item = Py_BuildValue("(NNO)", waiter, value,
-                           is_error ? Py_True : Py_False);
+      item =
+          Py_BuildValue("(NNO)", waiter, value, is_error ? Py_True : Py_False);
       if (item == NULL || PyList_Append(list, item) < 0) {
         PyErr_WriteUnraisable(list);
       }
