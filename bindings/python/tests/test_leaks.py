@@ -1,6 +1,6 @@
 """The core loop leaves nothing behind: tether's live buffers, and under a
 debug CPython sys.gettotalrefcount(), return to their starting values over
-10 repetitions."""
+20 repetitions."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def _totals() -> "tuple[int, int]":
         time.sleep(0.005)
 
 
-def repeat_core_loop(path: str, warmups: int = 20, repetitions: int = 10) -> "list[tuple[int, int]]":
+def repeat_core_loop(path: str, warmups: int = 20, repetitions: int = 20) -> "list[tuple[int, int]]":
     """Runs the core loop 3 + repetitions times after the warm-ups and
     returns (total refcount, live buffers) after each run. The readings go
     into arrays made beforehand: storing them as Python objects would
@@ -114,9 +114,9 @@ def test_core_loop_returns_to_its_starting_counts(nooplib_path: Path) -> None:
     buffers = [b for _, b in readings]
     assert buffers == [buffers[0]] * len(buffers), buffers
     if hasattr(sys, "gettotalrefcount"):
-        # A reading can catch another thread holding a few references for
-        # a moment, never fewer: the least of the first three is where the
-        # loop starts, and a leak of even one reference per repetition
-        # keeps every one of the last five above it.
-        start = min(refs[:3])
-        assert min(refs[-5:]) == start, [r - start for r in refs]
+        # A reading can catch some thread of the interpreter holding a
+        # dozen references for a while (the first three, or the last five,
+        # may all be such readings); a leak only ever grows, and a single
+        # reference leaked per repetition lifts each of the last five at
+        # least 20 above the first three.
+        assert min(refs[-5:]) <= min(refs[:3]), [r - min(refs[:3]) for r in refs]
