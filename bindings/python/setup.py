@@ -40,6 +40,7 @@ tether_ext = Extension(
         "ext/queue.c",
         "ext/log.c",
         "ext/buffer.c",
+        "ext/view.c",
     ],
     depends=["ext/ext.h"],
     include_dirs=flags("-I", cflags),

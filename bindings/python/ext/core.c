@@ -277,7 +277,8 @@ static int nap(uint64_t ns) {
   return PyErr_CheckSignals();
 }
 
-/* call_sync(method, payload, key, timeout_ns, wait_for_credit) -> bytes */
+/* call_sync(method, payload, key, timeout_ns, wait_for_credit, view)
+ * -> bytes | memoryview */
 static PyObject* core_call_sync(tpy_core* self, PyObject* const* args,
                                 Py_ssize_t nargs) {
   Py_buffer payload;
@@ -286,14 +287,16 @@ static PyObject* core_call_sync(tpy_core* self, PyObject* const* args,
   pthread_condattr_t attr;
   tether_status status;
   uint64_t ticket = 0, deadline, backoff = 20000;
-  int wait_for_credit, is_error;
+  int wait_for_credit, view, is_error;
   PyObject* value;
-  if (nargs != 5) {
-    PyErr_SetString(PyExc_TypeError, "call_sync takes 5 arguments");
+  if (nargs != 6) {
+    PyErr_SetString(PyExc_TypeError, "call_sync takes 6 arguments");
     return NULL;
   }
   wait_for_credit = PyObject_IsTrue(args[4]);
   if (wait_for_credit < 0) return NULL;
+  view = PyObject_IsTrue(args[5]);
+  if (view < 0) return NULL;
   if (tpy_payload_get(args[1], &payload) < 0) return NULL;
   if (tpy_call_fill(&call, args[0], args[2], args[3], &payload) < 0) {
     PyBuffer_Release(&payload);
@@ -335,7 +338,7 @@ static PyObject* core_call_sync(tpy_core* self, PyObject* const* args,
     tpy_completion_free(&w.completion);
     value = NULL;
   } else {
-    value = tpy_outcome(&w.completion, &is_error);
+    value = tpy_outcome(&w.completion, view, &is_error);
     if (value != NULL && is_error) {
       PyErr_SetObject((PyObject*)Py_TYPE(value), value);
       Py_CLEAR(value);
@@ -438,7 +441,8 @@ static PyMethodDef core_methods[] = {
     {"cancel", (PyCFunction)core_cancel, METH_O,
      "cancel(ticket) -> status: tether_cancel."},
     {"call_sync", (PyCFunction)(void (*)(void))core_call_sync, METH_FASTCALL,
-     "call_sync(method, payload, key, timeout_ns, wait_for_credit) -> bytes"},
+     "call_sync(method, payload, key, timeout_ns, wait_for_credit, view) -> "
+     "bytes | memoryview"},
     {"stats", (PyCFunction)core_stats, METH_NOARGS, "stats() -> tuple"},
     {"leak_report", (PyCFunction)core_leak_report, METH_NOARGS,
      "leak_report() -> (text, findings)"},

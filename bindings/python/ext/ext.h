@@ -73,11 +73,16 @@ int tpy_payload_get(PyObject* obj, Py_buffer* view);
 int tpy_call_fill(tether_call* call, PyObject* method, PyObject* key,
                   PyObject* timeout_ns, const Py_buffer* payload);
 
-/* Makes the result of a completion: bytes for TETHER_OK (the tether buffer
- * is freed), the exception instance otherwise (the error buffer is freed).
- * *is_error says which. New reference, or NULL with an exception set (the
- * buffers are freed in every case). */
-PyObject* tpy_outcome(tether_completion* completion, int* is_error);
+/* Makes the result of a completion: for TETHER_OK bytes (the tether buffer
+ * is freed) or, with `view`, a memoryview over the tether buffer (freed
+ * with the last view); the exception instance otherwise (the error buffer
+ * is freed). *is_error says which. New reference, or NULL with an
+ * exception set (the buffers are freed or owned in every case). */
+PyObject* tpy_outcome(tether_completion* completion, int view, int* is_error);
+
+/* A memoryview over a tether buffer, which it owns (view.c). */
+PyObject* tpy_view_new(void* data, size_t len);
+extern PyTypeObject tpy_buffer_type;
 
 /* Frees what a completion owns. */
 void tpy_completion_free(tether_completion* completion);

@@ -104,8 +104,16 @@ void tpy_completion_free(tether_completion* completion) {
   completion->error = NULL;
 }
 
-PyObject* tpy_outcome(tether_completion* completion, int* is_error) {
+PyObject* tpy_outcome(tether_completion* completion, int view, int* is_error) {
   PyObject* value;
+  if (completion->status == TETHER_OK && view) {
+    *is_error = 0;
+    tether_buf_free(completion->error);
+    completion->error = NULL;
+    value = tpy_view_new(completion->result, completion->result_len);
+    completion->result = NULL;
+    return value;
+  }
   if (completion->status == TETHER_OK) {
     *is_error = 0;
     value = PyBytes_FromStringAndSize((const char*)completion->result,
@@ -210,6 +218,7 @@ PyMODINIT_FUNC PyInit__tether(void) {
   if (check_version() < 0) return NULL;
   if (PyType_Ready(&tpy_core_type) < 0) return NULL;
   if (PyType_Ready(&tpy_queue_type) < 0) return NULL;
+  if (PyType_Ready(&tpy_buffer_type) < 0) return NULL;
   tpy_str_set_result = PyUnicode_InternFromString("set_result");
   tpy_str_set_exception = PyUnicode_InternFromString("set_exception");
   tpy_str_cancelled = PyUnicode_InternFromString("cancelled");

@@ -22,6 +22,7 @@ typedef struct {
   PyObject* waiter; /* NULL when free */
   uint32_t generation;
   uint32_t next_free;
+  int view; /* the result as a memoryview over the tether buffer */
 } slot;
 
 typedef struct {
@@ -60,32 +61,40 @@ static int slab_grow(tpy_queue* self) {
 }
 
 /* Stores a new reference to waiter; returns its tag via *tag. */
-static int slab_put(tpy_queue* self, PyObject* waiter, uint64_t* tag) {
+static int slab_put(tpy_queue* self, PyObject* waiter, int view,
+                    uint64_t* tag) {
   uint32_t index;
   if (self->free_head == UINT32_MAX && slab_grow(self) < 0) return -1;
   index = self->free_head;
   self->free_head = self->slots[index].next_free;
   self->slots[index].waiter = Py_NewRef(waiter);
+  self->slots[index].view = view;
   self->live++;
   *tag = ((uint64_t)self->slots[index].generation << 32) | index;
   return 0;
 }
 
 /* Takes the waiter out of its slot: the caller owns the reference returned
- * (NULL if the tag names no live slot). Runs no Python code. */
-static PyObject* slab_take(tpy_queue* self, uint64_t tag) {
+ * (NULL if the tag names no live slot); *view gets its flag (view may be
+ * NULL). Runs no Python code. */
+static PyObject* slab_take_view(tpy_queue* self, uint64_t tag, int* view) {
   uint32_t index = (uint32_t)tag, generation = (uint32_t)(tag >> 32);
   PyObject* waiter;
   if (index >= self->capacity) return NULL;
   if (self->slots[index].generation != generation) return NULL;
   waiter = self->slots[index].waiter;
   if (waiter == NULL) return NULL;
+  if (view != NULL) *view = self->slots[index].view;
   self->slots[index].waiter = NULL;
   self->slots[index].generation++;
   self->slots[index].next_free = self->free_head;
   self->free_head = index;
   self->live--;
   return waiter;
+}
+
+static PyObject* slab_take(tpy_queue* self, uint64_t tag) {
+  return slab_take_view(self, tag, NULL);
 }
 
 static int waiter_cancelled(PyObject* waiter) {
@@ -101,9 +110,9 @@ static int waiter_cancelled(PyObject* waiter) {
  * waiter that refuses its outcome for any reason but having been cancelled
  * is reported through sys.unraisablehook. */
 static void deliver(tpy_queue* self, tether_completion* completion) {
-  PyObject* waiter = slab_take(self, completion->user_data);
+  int view = 0, is_error, cancelled;
+  PyObject* waiter = slab_take_view(self, completion->user_data, &view);
   PyObject *value, *r;
-  int is_error, cancelled;
   if (waiter == NULL) {
     tpy_completion_free(completion);
     return;
@@ -117,7 +126,7 @@ static void deliver(tpy_queue* self, tether_completion* completion) {
       return;
     }
   }
-  value = tpy_outcome(completion, &is_error);
+  value = tpy_outcome(completion, view, &is_error);
   if (value == NULL) {
     PyErr_WriteUnraisable(waiter);
     Py_DECREF(waiter);
@@ -187,7 +196,7 @@ static PyObject* queue_new(PyTypeObject* type, PyObject* args,
   return (PyObject*)self;
 }
 
-/* submit(method, payload, key, timeout_ns, waiter) -> ticket */
+/* submit(method, payload, key, timeout_ns, waiter[, view]) -> ticket */
 static PyObject* queue_submit(tpy_queue* self, PyObject* const* args,
                               Py_ssize_t nargs) {
   Py_buffer payload;
@@ -195,16 +204,18 @@ static PyObject* queue_submit(tpy_queue* self, PyObject* const* args,
   tether_runtime* rt;
   tether_status status;
   uint64_t tag, ticket = 0;
-  if (nargs != 5) {
-    PyErr_SetString(PyExc_TypeError, "submit takes 5 arguments");
+  int view = 0;
+  if (nargs != 5 && nargs != 6) {
+    PyErr_SetString(PyExc_TypeError, "submit takes 5 or 6 arguments");
     return NULL;
   }
+  if (nargs == 6 && (view = PyObject_IsTrue(args[5])) < 0) return NULL;
   if (!queue_usable(self)) return NULL;
   rt = tpy_core_runtime(self->core);
   if (rt == NULL) return NULL;
   if (tpy_payload_get(args[1], &payload) < 0) return NULL;
   if (tpy_call_fill(&call, args[0], args[2], args[3], &payload) < 0 ||
-      slab_put(self, args[4], &tag) < 0) {
+      slab_put(self, args[4], view, &tag) < 0) {
     PyBuffer_Release(&payload);
     return NULL;
   }
@@ -292,14 +303,14 @@ static PyObject* queue_collect(tpy_queue* self, PyObject* unused) {
       return tpy_raise(status, "tether_cq_poll refused");
     }
     for (i = 0; i < n; ++i) {
-      PyObject* waiter = slab_take(self, batch[i].user_data);
+      int view = 0, is_error;
+      PyObject* waiter = slab_take_view(self, batch[i].user_data, &view);
       PyObject *value, *item;
-      int is_error;
       if (waiter == NULL) {
         tpy_completion_free(&batch[i]);
         continue;
       }
-      value = tpy_outcome(&batch[i], &is_error);
+      value = tpy_outcome(&batch[i], view, &is_error);
       if (value == NULL) {
         PyErr_WriteUnraisable(waiter);
         Py_DECREF(waiter);
@@ -428,7 +439,7 @@ static void queue_dealloc(tpy_queue* self) {
 
 static PyMethodDef queue_methods[] = {
     {"submit", (PyCFunction)(void (*)(void))queue_submit, METH_FASTCALL,
-     "submit(method, payload, key, timeout_ns, waiter) -> ticket"},
+     "submit(method, payload, key, timeout_ns, waiter[, view]) -> ticket"},
     {"drain", (PyCFunction)queue_drain, METH_NOARGS,
      "drain() -> int: reset the fd, deliver every completion ready."},
     {"collect", (PyCFunction)queue_collect, METH_NOARGS,

@@ -48,3 +48,42 @@ def test_config_turns_debug_mode_on(open_runtime: object) -> None:
 
 def test_handles_live_counts_none_here() -> None:
     assert tether.handles_live() == 0
+
+
+def test_a_view_result_is_the_tether_buffer_until_released(rt: tether.Runtime) -> None:
+    before = tether.buffers.live()[0]
+    view = rt.call_sync(ECHO, b"zero copy", view=True)
+    assert isinstance(view, memoryview)
+    assert bytes(view) == b"zero copy"
+    assert tether.buffers.live()[0] == before + 1
+    view[0:4] = b"ZERO"  # the bytes are the caller's
+    assert bytes(view) == b"ZERO copy"
+    view.release()
+    assert tether.buffers.live()[0] == before
+
+
+def test_views_from_every_kind_of_call(rt: tether.Runtime) -> None:
+    before = tether.buffers.live()[0]
+
+    async def main() -> "list[memoryview]":
+        views = await asyncio.gather(*[rt.call(ECHO, b"v%d" % i, view=True) for i in range(50)])
+        views.append(await rt.try_call(ECHO, b"try", view=True))
+        return views
+
+    views = asyncio.run(main())
+    views.append(rt.submit(ECHO, b"submitted", view=True).result(10))
+    assert [bytes(v) for v in views] == [b"v%d" % i for i in range(50)] + [b"try", b"submitted"]
+    assert tether.buffers.live()[0] == before + len(views)
+    del views
+    assert tether.buffers.live()[0] == before
+
+
+def test_an_empty_view_result(rt: tether.Runtime) -> None:
+    view = rt.call_sync(ECHO, b"", view=True)
+    assert isinstance(view, memoryview)
+    assert len(view) == 0
+
+
+def test_a_view_of_a_failed_call_is_the_error(rt: tether.Runtime) -> None:
+    with pytest.raises(tether.LibraryError):
+        rt.call_sync(FAIL, view=True)

@@ -23,6 +23,8 @@ def core_loop(rt: tether.Runtime, noop: Noop) -> None:
     flight and no request held by the library."""
     for i in range(20):
         assert rt.call_sync(ECHO, b"x" * i) == b"x" * i
+        with rt.call_sync(ECHO, b"v" * i, view=True) as view:
+            assert view == b"v" * i
     with pytest.raises(tether.LibraryError):
         rt.call_sync(FAIL)
     with pytest.raises(BufferError):
@@ -54,6 +56,9 @@ def core_loop(rt: tether.Runtime, noop: Noop) -> None:
         # 200 calls against 64 credits: most wait in line for credit.
         results = await asyncio.gather(*[rt.call(ECHO, b"a%d" % i) for i in range(200)])
         assert results == [b"a%d" % i for i in range(200)]
+        views = await asyncio.gather(*[rt.call(ECHO, b"w%d" % i, view=True) for i in range(100)])
+        assert [bytes(v) for v in views] == [b"w%d" % i for i in range(100)]
+        del views
         with pytest.raises(tether.LibraryError):
             await rt.call(FAIL)
 

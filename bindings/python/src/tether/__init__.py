@@ -38,7 +38,7 @@ _tether._set_error_factory(from_status)
 
 from . import buffers, log  # noqa: E402
 from .config import GROWTH_WATCH_OFF, Config, Delivery, LeakCheck  # noqa: E402
-from .runtime import KEY_ANY, Runtime, close_all  # noqa: E402
+from .runtime import KEY_ANY, Result, Runtime, close_all  # noqa: E402
 from .stats import LeakReport, Stats  # noqa: E402
 
 __version__ = "0.1.0"
@@ -81,6 +81,7 @@ __all__ = [
     "LibraryError",
     "LoadError",
     "NoMemory",
+    "Result",
     "Runtime",
     "StaleTicket",
     "Stats",

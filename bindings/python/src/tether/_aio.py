@@ -29,9 +29,9 @@ class CallFuture(asyncio.Future):  # type: ignore[type-arg]
 
     _tether_core: _tether.Core
     _tether_ticket: int
-    # (method, payload, key, deadline on the loop's clock or None) while
-    # the call waits for credit.
-    _tether_request: "Optional[Tuple[int, bytes, int, Optional[float]]]"
+    # (method, payload, key, deadline on the loop's clock or None, view)
+    # while the call waits for credit.
+    _tether_request: "Optional[Tuple[int, bytes, int, Optional[float], bool]]"
 
     def cancel(self, msg: Any = None) -> bool:
         if not super().cancel(msg):
@@ -65,12 +65,13 @@ class LoopChannel:
             self._submit_waiting()
 
     def submit(
-        self, method: int, payload: Any, key: int, timeout_ns: int, wait_for_credit: bool
-    ) -> "asyncio.Future[bytes]":
+        self, method: int, payload: Any, key: int, timeout_ns: int, wait_for_credit: bool,
+        view: bool = False,
+    ) -> "asyncio.Future[Any]":
         future = CallFuture(loop=self.loop)
         if not self.waiting:
             try:
-                ticket = self.queue.submit(method, payload, key, timeout_ns, future)
+                ticket = self.queue.submit(method, payload, key, timeout_ns, future, view)
             except Busy:
                 if not wait_for_credit:
                     raise
@@ -86,7 +87,7 @@ class LoopChannel:
         if timeout_ns:
             deadline = self.loop.time() + timeout_ns / 1e9
             self.loop.call_at(deadline, _expire, future)
-        future._tether_request = (method, bytes(payload or b""), key, deadline)
+        future._tether_request = (method, bytes(payload or b""), key, deadline, view)
         self.waiting.append(future)
         if self._credit_timer is None:
             self._credit_timer = self.loop.call_later(_CREDIT_RETRY_S, self._credit_tick)
@@ -101,7 +102,7 @@ class LoopChannel:
             if future.done() or request is None:
                 waiting.popleft()
                 continue
-            method, payload, key, deadline = request
+            method, payload, key, deadline, view = request
             timeout_ns = 0
             if deadline is not None:
                 timeout_ns = int((deadline - loop.time()) * 1e9)
@@ -110,7 +111,7 @@ class LoopChannel:
                     _expire(future)
                     continue
             try:
-                ticket = queue.submit(method, payload, key, timeout_ns, future)
+                ticket = queue.submit(method, payload, key, timeout_ns, future, view)
             except Busy:
                 return
             except Exception as e:  # closed, forked: this call ends here

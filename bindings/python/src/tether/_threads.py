@@ -51,9 +51,11 @@ class ThreadChannel:
         except Closed:
             pass  # freed by close() called from a future's callback here
 
-    def submit(self, method: int, payload: Any, key: int, timeout_ns: int) -> SubmitFuture:
+    def submit(
+        self, method: int, payload: Any, key: int, timeout_ns: int, view: bool = False
+    ) -> SubmitFuture:
         future = SubmitFuture()
-        ticket = self.queue.submit(method, payload, key, timeout_ns, future)
+        ticket = self.queue.submit(method, payload, key, timeout_ns, future, view)
         future._tether_core = self.core
         future._tether_ticket = ticket
         return future
