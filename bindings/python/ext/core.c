@@ -202,8 +202,17 @@ static void sync_done(tether_completion* completion) {
   pthread_mutex_unlock(&w->mu);
 }
 
-/* How long call_sync watches for a completion before it sleeps. */
-#define SPIN_NS 10000
+/* How long call_sync watches for a completion before it sleeps (the
+ * benchmark sets it to compare). */
+static uint64_t sync_spin_ns = 10000;
+
+static PyObject* set_sync_spin_ns(PyObject* cls, PyObject* arg) {
+  unsigned long long ns = PyLong_AsUnsignedLongLong(arg);
+  (void)cls;
+  if (ns == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+  sync_spin_ns = (uint64_t)ns;
+  Py_RETURN_NONE;
+}
 
 static uint64_t monotonic_ns(void) {
   struct timespec now;
@@ -223,7 +232,7 @@ static int sync_wait(tpy_core* self, sync_waiter* w, uint64_t ticket) {
    * seeing it done waits for the callback to let go of the waiter. */
   {
     PyThreadState* save = PyEval_SaveThread();
-    uint64_t until = monotonic_ns() + SPIN_NS;
+    uint64_t until = monotonic_ns() + sync_spin_ns;
     int done;
     do {
       done = __atomic_load_n(&w->done, __ATOMIC_ACQUIRE);
@@ -447,6 +456,8 @@ static PyMethodDef core_methods[] = {
     {"leak_report", (PyCFunction)core_leak_report, METH_NOARGS,
      "leak_report() -> (text, findings)"},
     {"lanes", (PyCFunction)core_lanes, METH_NOARGS, "lanes() -> int"},
+    {"_set_sync_spin_ns", (PyCFunction)set_sync_spin_ns, METH_O | METH_STATIC,
+     "How long call_sync watches for its completion before sleeping."},
     {NULL, NULL, 0, NULL}};
 
 static PyGetSetDef core_getset[] = {

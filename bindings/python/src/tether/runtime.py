@@ -99,7 +99,9 @@ class Runtime:
         if self._closed:
             raise Closed(Status.CLOSED, "the runtime is closed")
         for old in [l for l in self._channels if l.is_closed()]:
-            self._channels.pop(old).finish()
+            stale = self._channels.pop(old, None)  # another thread may sweep too
+            if stale is not None:
+                stale.finish()
         channel = LoopChannel(self._core, loop)
         self._channels[loop] = channel
         return channel
