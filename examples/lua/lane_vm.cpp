@@ -5,6 +5,7 @@
 #include <new>
 #include <stdexcept>
 
+#include "lua_api_check.hpp"
 #include "lua_protocol.h"
 #include "tether/log.h"
 
@@ -55,6 +56,8 @@ uint64_t entries_of(lua_State* state, int table) {
 }  // namespace
 
 LaneVm::LaneVm(tether::Lane& lane) : lane_(lane), owner_(pthread_self()) {
+  const std::string foreign = foreign_lua_api();
+  if (!foreign.empty()) throw std::runtime_error(foreign);
   state_ = lua_newstate(&LaneVm::allocate, this);
   if (state_ == nullptr) throw std::runtime_error("lua_newstate failed");
   *static_cast<LaneVm**>(lua_getextraspace(state_)) = this;
