@@ -161,8 +161,9 @@ void LaneVm::hook(lua_State* state, lua_Debug* /*debug*/) {
   // caught the first one does not let it run on.
   switch (vm->stop_) {
     case Stop::kBudget:
-      luaL_error(state, "stopped: ran past its budget of %llu instructions",
-                 static_cast<unsigned long long>(vm->budget_));
+      // lua_pushfstring knows %I (a lua_Integer), not %llu.
+      luaL_error(state, "stopped: ran past its budget of %I instructions",
+                 static_cast<lua_Integer>(vm->budget_));
       break;
     case Stop::kCancelled:
       luaL_error(state,

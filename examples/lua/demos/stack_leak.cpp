@@ -117,5 +117,8 @@ int main() {
       fixed_lines != 0) {
     lua_demo::fail("the demo did not show what it promises");
   }
+  std::printf(
+      "ok: the leaked stack was named at 4096 and 8192; the fixed one stayed "
+      "silent\n");
   return 0;
 }
