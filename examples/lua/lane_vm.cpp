@@ -149,7 +149,7 @@ void LaneVm::hook(lua_State* state, lua_Debug* /*debug*/) {
   LaneVm* vm = of(state);
   vm->on_own_thread("hook");
   if (!vm->armed_) return;
-  vm->used_ += TETHER_LUA_HOOK_EVERY;
+  vm->used_ += vm->every_instruction_ ? 1 : TETHER_LUA_HOOK_EVERY;
   if (vm->stop_ == Stop::kNone) {
     if (vm->used_ > vm->budget_) {
       vm->stop_ = Stop::kBudget;
@@ -157,8 +157,14 @@ void LaneVm::hook(lua_State* state, lua_Debug* /*debug*/) {
       vm->stop_ = Stop::kCancelled;
     }
   }
-  // Raised at every check once stopped, so a pcall in the script that
-  // caught the first one does not let it run on.
+  // Once stopped, raised at every instruction: a script that catches the
+  // error with pcall meets it again at its next instruction outside, up to
+  // the top (checking every 1000 instructions, the loop around a pcall
+  // could always be caught inside it).
+  if (vm->stop_ != Stop::kNone && !vm->every_instruction_) {
+    vm->every_instruction_ = true;
+    lua_sethook(state, &LaneVm::hook, LUA_MASKCOUNT, 1);
+  }
   switch (vm->stop_) {
     case Stop::kBudget:
       // lua_pushfstring knows %I (a lua_Integer), not %llu.
@@ -181,6 +187,10 @@ void LaneVm::arm(uint64_t request, uint64_t budget) {
   budget_ = budget == 0 ? TETHER_LUA_DEFAULT_BUDGET : budget;
   used_ = 0;
   stop_ = Stop::kNone;
+  if (every_instruction_) {
+    every_instruction_ = false;
+    lua_sethook(state_, &LaneVm::hook, LUA_MASKCOUNT, TETHER_LUA_HOOK_EVERY);
+  }
 }
 
 void LaneVm::disarm() { armed_ = false; }

@@ -11,7 +11,9 @@
 //
 // Budget and cancellation: while armed for a request, an instruction-count
 // hook stops the script (a Lua error) past its instruction budget or once
-// the request is cancelled or past its deadline (is_cancelled).
+// the request is cancelled or past its deadline (is_cancelled); from then
+// on until the next arm() it raises at every instruction, so pcall in the
+// script cannot keep it going.
 //
 // Gauges: report_gauges() sets "lua stack top", "lua memory KiB",
 // "lua registry entries" and one "lua table 'NAME'" per name given to
@@ -109,6 +111,7 @@ class LaneVm {
   uint64_t budget_ = 0;
   uint64_t used_ = 0;
   Stop stop_ = Stop::kNone;
+  bool every_instruction_ = false;  // the hook runs at every instruction
 
   uint32_t stack_gauge_ = 0;
   uint32_t registry_gauge_ = 0;

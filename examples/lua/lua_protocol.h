@@ -44,8 +44,8 @@
  * TETHER_LUA_ERR_BUDGET, so a runaway script cannot pin a lane. The same
  * hook checks the call's cancelled flag, so a cancelled call or one past its
  * deadline stops its script too (the host sees TETHER_E_CANCELLED or
- * TETHER_E_DEADLINE). A script that catches the stop with pcall is stopped
- * again at the next check.
+ * TETHER_E_DEADLINE). Once stopped, a script is stopped again at every
+ * instruction, so catching the stop with pcall does not keep it running.
  *
  * Scripts see a table `tether`: tether.lane (this lane's index) and
  * tether.watch(t, name), which returns t and adds its entries to the gauge
