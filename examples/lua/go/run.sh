@@ -18,7 +18,7 @@ if ! command -v go >/dev/null; then
   exit 1
 fi
 export PKG_CONFIG_PATH="$pcdir" LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-export CGO_ENABLED=1 GOTOOLCHAIN=local GOFLAGS=-mod=mod
+export CGO_ENABLED=1 GOTOOLCHAIN=local
 # Go's build cache does not hash headers outside the module: key it on
 # tether's headers, so objects built against older ones are not reused.
 includedir=$(pkg-config --variable=includedir tether)
