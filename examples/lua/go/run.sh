@@ -10,8 +10,14 @@ if [[ $# -lt 3 ]]; then
   echo "usage: $0 PKG_CONFIG_DIR LIBDIR LUA_MODULE [flags]" >&2
   exit 2
 fi
-pcdir=$1 libdir=$2 module=$3
+pcdir=$(cd "$1" && pwd)
+libdir=$(cd "$2" && pwd)
+module=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
 shift 3
+if [[ ! -f "$pcdir/tether.pc" || ! -f "$module" ]]; then
+  echo "run.sh: no tether.pc in $pcdir, or no $module" >&2
+  exit 1
+fi
 cd "$(dirname "${BASH_SOURCE[0]}")"
 if ! command -v go >/dev/null; then
   echo "run.sh: go is not installed" >&2
