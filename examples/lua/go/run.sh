@@ -25,10 +25,11 @@ if ! command -v go >/dev/null; then
 fi
 export PKG_CONFIG_PATH="$pcdir" LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export CGO_ENABLED=1 GOTOOLCHAIN=local
-# Go's build cache does not hash headers outside the module: key it on
-# tether's headers, so objects built against older ones are not reused.
+# Go's build cache hashes neither headers outside the module nor what
+# pkg-config answers: key it on tether's headers and on the tether.pc used,
+# so a package built against another tether (another prefix) is not reused.
 includedir=$(pkg-config --variable=includedir tether)
-headers_sum=$(cat "$includedir"/tether/*.h | md5sum | cut -c1-16)
+headers_sum=$(cat "$includedir"/tether/*.h "$pcdir/tether.pc" | md5sum | cut -c1-16)
 export CGO_CFLAGS="${CGO_CFLAGS:--O2 -g} -DTETHER_HEADERS_SUM=$headers_sum"
 unformatted=$(gofmt -l .)
 if [[ -n "$unformatted" ]]; then
