@@ -5,7 +5,6 @@ import "C"
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"sync/atomic"
@@ -35,6 +34,10 @@ type callState struct {
 	// results counts a Pending's outcome from its arrival until it is
 	// read; nil for a Call, whose caller always reads it.
 	results *uncollected
+	// parked: counted in the drainer's parked calls (drain.go). Set by
+	// the caller before the call is in flight or while holding the drain
+	// lock, cleared by whoever dispatches the completion.
+	parked bool
 }
 
 func newCallState(closes bool) *callState {
@@ -90,7 +93,10 @@ func (r *Runtime) call(ctx context.Context, method uint32, key uint64, payload [
 		return nil, errNilContext
 	}
 	c := e.calls.Get().(*callState)
-	ticket, err := e.submit(ctx, c, method, key, payload, waitForCredit)
+	ticket, spun, err := e.trySpin(ctx, c, method, key, payload)
+	if err == nil && !spun {
+		ticket, err = e.submitParked(ctx, c, method, key, payload, waitForCredit)
+	}
 	if err != nil {
 		e.calls.Put(c)
 		return nil, err
@@ -113,11 +119,42 @@ var errNilContext = &Error{Code: ErrInvalidArgument.Code, Message: "nil context.
 // outcome turns a cancellation the binding made because ctx expired into
 // the deadline error the caller expects.
 func outcome(ctx context.Context, err error) error {
-	var te *Error
-	if errors.As(err, &te) && te.Code == ErrCancelled.Code && ctx.Err() == context.DeadlineExceeded {
+	// A type assertion, not errors.As: dispatch makes the *Error itself,
+	// and errors.As would cost every call an allocation.
+	if te, ok := err.(*Error); ok && te.Code == ErrCancelled.Code && ctx.Err() == context.DeadlineExceeded {
 		return &Error{Code: ErrDeadline.Code, Message: "context deadline exceeded while the call was in flight"}
 	}
 	return err
+}
+
+// trySpin starts c by spinCall when the runtime's callers spin and the
+// method's budget allows. spun is false when it did not start the call.
+func (e *engine) trySpin(ctx context.Context, c *callState, method uint32, key uint64, payload []byte) (ticket uint64, spun bool, err error) {
+	if !e.drain.callerSpin || e.drain.parked.Load() > 0 {
+		return 0, false, nil // others wait too: the completion goroutine serves them all
+	}
+	budget := e.spin.budget(method)
+	if budget == 0 {
+		return 0, false, nil
+	}
+	timeoutNs, err := callTimeout(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	return e.spinCall(c, method, key, timeoutNs, payload, budget)
+}
+
+// submitParked starts a call whose caller will not spin for it: it is
+// counted as parked before it is submitted, and covered after (drain.go).
+func (e *engine) submitParked(ctx context.Context, c *callState, method uint32, key uint64, payload []byte, waitForCredit bool) (uint64, error) {
+	e.park(c)
+	ticket, err := e.submit(ctx, c, method, key, payload, waitForCredit)
+	if err != nil {
+		e.unpark(c)
+		return 0, err
+	}
+	e.cover()
+	return ticket, nil
 }
 
 // submit starts a call completing into c and returns its ticket. When
