@@ -131,3 +131,33 @@ func TestSpinOffWhenCallerSpinIsNegative(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestDrainerWindowGrowsWhileCompletionsComeAndBacksOff(t *testing.T) {
+	w := drainerWindow{max: 40 * time.Microsecond}
+	w.found(true)
+	if got := w.length(); got != drainerFloor {
+		t.Fatalf("a closed window that paid is %v, want drainerFloor", got)
+	}
+	w.found(true)
+	w.found(true)
+	w.found(true)
+	if got := w.length(); got != 40*time.Microsecond {
+		t.Fatalf("after spins that found completions the window is %v, want the maximum", got)
+	}
+	w.found(false)
+	if got := w.length(); got != 20*time.Microsecond {
+		t.Fatalf("after a spin that found nothing the window is %v, want it halved", got)
+	}
+	for w.length() > 0 {
+		w.found(false)
+	}
+	probes := 0
+	for i := 0; i < 4*probeEvery; i++ {
+		if w.length() > 0 {
+			probes++
+		}
+	}
+	if probes != 4 {
+		t.Fatalf("%d probes in %d wake-ups, want 4", probes, 4*probeEvery)
+	}
+}

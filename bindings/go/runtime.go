@@ -229,7 +229,6 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 		if opts.CallerSpin != 0 {
 			spin = max(opts.CallerSpin, 0)
 		}
-		e.drain.drainerSpin = DrainerSpin
 	case WaitDrainerSpins:
 		e.drain.drainerSpin = DrainerSpin
 	}

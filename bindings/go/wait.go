@@ -36,22 +36,23 @@ const (
 	// WaitSpinThenPark lets a caller that is the only one waiting wait
 	// for its own completion by taking from the queue itself
 	// (tether_cq_take) for a short time learned per method (at most
-	// Options.CallerSpin), in the same cgo crossing as its submit. A call
-	// not back by then parks, as do calls made while others wait; their
-	// completions are taken by the completion goroutine of
-	// WaitDrainerSpins.
+	// Options.CallerSpin), in the same cgo crossing as its submit: no
+	// eventfd, no netpoller, no channel. A call not back by then parks, as
+	// do calls made while others wait; their completions are taken by
+	// WaitNetpoller's completion goroutine.
 	WaitSpinThenPark
 	// WaitDrainerSpins parks every caller at once; the completion
 	// goroutine, after it found completions, keeps taking them between
-	// runtime.Gosched calls for up to DrainerSpin after the last one
-	// before it sleeps as WaitNetpoller's does: while it looks, lanes
-	// write no eventfd and nobody waits for the netpoller.
+	// runtime.Gosched calls for a while after the last one (a window it
+	// learns, at most DrainerSpin) before it sleeps as WaitNetpoller's
+	// does: while it looks, lanes write no eventfd and nobody waits for
+	// the netpoller.
 	WaitDrainerSpins
 )
 
-// DrainerSpin is how long the completion goroutine of WaitSpinThenPark
-// and WaitDrainerSpins keeps looking for completions after the last one it
-// found before it sleeps on the eventfd.
+// DrainerSpin is the longest the completion goroutine of WaitDrainerSpins
+// keeps looking for completions after the last one it found before it
+// sleeps on the eventfd (drainer_spin.go).
 const DrainerSpin = 50 * time.Microsecond
 
 // String names the strategy.
@@ -123,6 +124,7 @@ func (e *engine) drainNetpoller(q *completionQueue, f *os.File, conn syscall.Raw
 		return !errors.Is(err, syscall.EAGAIN)
 	}
 	timedOut := false
+	spin := drainerWindow{max: e.drain.drainerSpin, now: e.drain.drainerSpin}
 	for {
 		e.drain.mu.Lock()
 		n, closed := e.holdDrain(q)
@@ -135,8 +137,12 @@ func (e *engine) drainNetpoller(q *completionQueue, f *os.File, conn syscall.Raw
 			return
 		}
 		e.unlockDrain()
-		if e.drain.drainerSpin > 0 && n > 0 && e.spinDrain(q) {
-			return
+		if window := spin.length(); window > 0 && n > 0 {
+			found, closed := e.spinDrain(q, window)
+			if closed {
+				return
+			}
+			spin.found(found)
 		}
 		// The deadline is a safety net, as the blocking poll's timeout is:
 		// every completion a parked caller waits for should be announced
@@ -154,46 +160,6 @@ func (e *engine) drainNetpoller(q *completionQueue, f *os.File, conn syscall.Raw
 			return
 		}
 	}
-}
-
-// spinDrain keeps taking completions, yielding the P between looks, until
-// none came for drainerSpin; then it takes the drain lock once more as
-// holdDrain does, and returns whether the queue is finished. While it
-// looks, the queue counts as covered: the goroutine will look again.
-func (e *engine) spinDrain(q *completionQueue) (closed bool) {
-	d := &e.drain
-	last := time.Now()
-	for {
-		runtime.Gosched()
-		if d.mu.TryLock() {
-			d.covered.Store(true)
-			n, status := q.take()
-			e.dispatch(q, n)
-			if status != C.TETHER_OK {
-				reportDrainEnd(status)
-				q.flush()
-				d.mu.Unlock()
-				return true
-			}
-			e.unlockDrain()
-			if n > 0 {
-				last = time.Now()
-				continue
-			}
-		}
-		if time.Since(last) >= d.drainerSpin {
-			break
-		}
-	}
-	d.mu.Lock()
-	_, closed = e.holdDrain(q)
-	if closed {
-		q.flush()
-		d.mu.Unlock()
-		return true
-	}
-	e.unlockDrain()
-	return false
 }
 
 // holdDrain takes what the queue holds after a wake-up and returns how
