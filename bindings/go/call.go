@@ -92,6 +92,10 @@ func (r *Runtime) call(ctx context.Context, method uint32, key uint64, payload [
 	if ctx == nil {
 		return nil, errNilContext
 	}
+	if e.drain.callerSpin {
+		e.callers.Add(1)
+		defer e.callers.Add(-1)
+	}
 	c := e.calls.Get().(*callState)
 	ticket, spun, err := e.trySpin(ctx, c, method, key, payload)
 	if err == nil && !spun {
@@ -134,8 +138,11 @@ func outcome(ctx context.Context, err error) error {
 // trySpin starts c by spinCall when the runtime's callers spin and the
 // method's budget allows. spun is false when it did not start the call.
 func (e *engine) trySpin(ctx context.Context, c *callState, method uint32, key uint64, payload []byte) (ticket uint64, spun bool, err error) {
-	if !e.drain.callerSpin || e.drain.parked.Load() > 0 {
-		return 0, false, nil // others wait too: the completion goroutine serves them all
+	// Only a caller alone spins. With others in Call, the goroutines its
+	// spin would keep off its P are the ones about to submit, and 64 of
+	// them made a third fewer calls a second when they spun by turns.
+	if !e.drain.callerSpin || e.callers.Load() > 1 || e.drain.parked.Load() > 0 {
+		return 0, false, nil // the completion goroutine serves them all
 	}
 	budget := e.spin.budget(method)
 	if budget == 0 {

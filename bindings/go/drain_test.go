@@ -90,8 +90,8 @@ func TestSpinBudgetBacksOffForASlowMethodAndProbes(t *testing.T) {
 	spins := 0
 	for i := 0; i < 10*probeEvery; i++ {
 		if b := s.budget(slow); b > 0 {
-			if b != int64(spinFloor) {
-				t.Fatalf("a probe spins %v, want spinFloor", time.Duration(b))
+			if b != int64(20*time.Microsecond) {
+				t.Fatalf("a probe spins %v, want the maximum", time.Duration(b))
 			}
 			spins++
 		}
@@ -159,5 +159,46 @@ func TestDrainerWindowGrowsWhileCompletionsComeAndBacksOff(t *testing.T) {
 	}
 	if probes != 4 {
 		t.Fatalf("%d probes in %d wake-ups, want 4", probes, 4*probeEvery)
+	}
+}
+
+// spinBudgetAfterOneCall sets the NOOP method's budget to 8 µs, makes one
+// call, and returns the budget: a call that spun changed it (doubled, or
+// halved), one that did not left it.
+func spinBudgetAfterOneCall(t *testing.T, rt *Runtime) time.Duration {
+	t.Helper()
+	bucket := &rt.e.spin.buckets[nooplib.MethodNoop%spinBuckets]
+	bucket.ns.Store(int64(8 * time.Microsecond))
+	if _, err := rt.Call(background, nooplib.MethodNoop, AnyLane, nil); err != nil {
+		t.Fatal(err)
+	}
+	return time.Duration(bucket.ns.Load())
+}
+
+func TestALoneCallerSpins(t *testing.T) {
+	rt := openNoop(t, &Options{Wait: WaitSpinThenPark})
+	if got := spinBudgetAfterOneCall(t, rt); got == 8*time.Microsecond {
+		t.Fatal("a caller alone in Call did not spin for its completion")
+	}
+}
+
+func TestACallerWithCompanyParks(t *testing.T) {
+	rt := openNoop(t, &Options{Wait: WaitSpinThenPark})
+	rt.e.callers.Add(1) // another goroutine inside Call
+	defer rt.e.callers.Add(-1)
+	if got := spinBudgetAfterOneCall(t, rt); got != 8*time.Microsecond {
+		t.Fatalf("a caller with company spun (its budget moved to %v)", got)
+	}
+}
+
+func TestACallerParksWhileAPendingCallWaits(t *testing.T) {
+	rt := openNoop(t, &Options{Lanes: 2, Wait: WaitSpinThenPark})
+	release := holdLane(t, rt) // a Go call, parked until its lane lets go
+	defer release()
+	if n := rt.e.drain.parked.Load(); n != 1 {
+		t.Fatalf("%d calls counted as parked behind the held lane, want 1", n)
+	}
+	if got := spinBudgetAfterOneCall(t, rt); got != 8*time.Microsecond {
+		t.Fatalf("a caller spun while a parked call waited (its budget moved to %v)", got)
 	}
 }

@@ -136,6 +136,7 @@ type engine struct {
 	q       *completionQueue
 	drain   drainer      // who takes completions from q
 	spin    *spinBudgets // how long callers may spin, per method
+	callers atomic.Int64 // goroutines inside Call or TryCall, when callers may spin
 	slab    *slab
 	gate    creditGate
 	lanes   int
