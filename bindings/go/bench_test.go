@@ -77,12 +77,19 @@ func cRoundTrip(lanes int, spin time.Duration) contender {
 
 // BenchmarkSerialCall: one goroutine making no-op calls one after the
 // other, through tether with each wait strategy, against tether's own round
-// trip from C and a direct cgo call, on one lane and on two.
+// trip from C and a direct cgo call: on one lane and on two, and on one
+// lane that parks as soon as it is idle (Spin < 0) instead of spinning.
 func BenchmarkSerialCall(b *testing.B) {
-	for _, lanes := range []int{1, 2} {
-		b.Run(fmt.Sprintf("lanes=%d", lanes), func(b *testing.B) {
-			opts := Options{Lanes: lanes}
-			runContenders(b, append(tetherContenders(1, opts), cRoundTrip(lanes, opts.Spin), directCgo(1)))
+	for _, c := range []struct {
+		name string
+		opts Options
+	}{
+		{"lanes=1", Options{Lanes: 1}},
+		{"lanes=2", Options{Lanes: 2}},
+		{"lanes=1,lane-spin=0", Options{Lanes: 1, Spin: -1}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			runContenders(b, append(tetherContenders(1, c.opts), cRoundTrip(c.opts.Lanes, c.opts.Spin), directCgo(1)))
 		})
 	}
 }

@@ -37,10 +37,17 @@ func render(r results, env environment) string {
 	return b.String()
 }
 
+// serialConfigs are BenchmarkSerialCall's runtimes, and how to say them.
+var serialConfigs = []struct{ name, says string }{
+	{"lanes=1", "1 lane"},
+	{"lanes=2", "2 lanes"},
+	{"lanes=1,lane-spin=0", "1 lane that parks as soon as it is idle (`Spin: -1`)"},
+}
+
 func serial(b *strings.Builder, r results) {
-	for _, lanes := range []string{"lanes=1", "lanes=2"} {
-		base := "SerialCall/" + lanes + "/"
-		fmt.Fprintf(b, "**One goroutine, no-op calls one after another, %s.** p50 per run lists each process's p50; × C and × cgo are the p50 over the C round trip's and the direct cgo call's in the same run.\n\n", strings.Replace(lanes, "=", " = ", 1))
+	for _, config := range serialConfigs {
+		base := "SerialCall/" + config.name + "/"
+		fmt.Fprintf(b, "**One goroutine, no-op calls one after another, %s.** p50 per run lists each process's p50; × C and × cgo are the p50 over the C round trip's and the direct cgo call's in the same run.\n\n", config.says)
 		b.WriteString("| contender | p50 | p50 per run | × C | × cgo | p99 | p99.9 | CPU per call | allocs/op |\n")
 		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 		for _, c := range append(slicesOf(waits), "c-round-trip", "direct-cgo") {
@@ -141,15 +148,16 @@ func goals(b *strings.Builder, r results) {
 		}
 		fmt.Fprintf(b, "| %s | %s | %s |\n", goal, measured, mark)
 	}
-	for _, lanes := range []string{"lanes=1", "lanes=2"} {
-		base := "SerialCall/" + lanes + "/"
+	for _, config := range serialConfigs {
+		base := "SerialCall/" + config.name + "/"
 		name := base + defaultWait
 		x := median(r.ratios(name, base+"c-round-trip", "p50-ns"))
-		row("1 goroutine, "+lanes+": p50 ≤ 4× the C round trip", times(x), x <= 4)
+		row("1 goroutine, "+config.name+": p50 ≤ 4× the C round trip", times(x), x <= 4)
 		p99 := median(r.series(name, "p99-ns"))
-		row("1 goroutine, "+lanes+": p99 ≤ 20 µs", ns(p99), p99 <= 20e3)
+		row("1 goroutine, "+config.name+": p99 ≤ 20 µs", ns(p99), p99 <= 20e3)
 		s := spread(r.series(name, "p50-ns"))
-		row("1 goroutine, "+lanes+": one mode, every run's p50 within 2× of the others", "largest / smallest "+times(s), s <= 2)
+		c := spread(r.series(base+"c-round-trip", "p50-ns"))
+		row("1 goroutine, "+config.name+": one mode, every run's p50 within 2× of the others", "largest / smallest "+times(s)+" (the C round trip's: "+times(c)+")", s <= 2)
 	}
 	base := "ConcurrentCall/goroutines=64/"
 	rateV := median(r.series(base+defaultWait, "calls/s"))
@@ -161,14 +169,15 @@ func goals(b *strings.Builder, r results) {
 	threads := median(r.series("SlowCall/"+defaultWait, "peak-threads"))
 	limit := float64(2 + runtime.GOMAXPROCS(0) + 16)
 	row(fmt.Sprintf("1,000 goroutines × 10 ms: OS threads ≤ lanes + GOMAXPROCS + 16 = %.0f", limit), number(threads), threads <= limit)
-	for _, c := range []struct{ what, name, metric string }{
-		{"1 goroutine, lanes=1", "SerialCall/lanes=1/", "p50-ns"},
-		{"1 goroutine, lanes=2", "SerialCall/lanes=2/", "p50-ns"},
-		{"64 goroutines", base, "p50-ns"},
-		{"1,000 goroutines × 10 ms", "SlowCall/", "p50-ns"},
+	for _, c := range []struct{ what, name, metric, says string }{
+		{"1 goroutine, lanes=1", "SerialCall/lanes=1/", "p50-ns", "p50"},
+		{"1 goroutine, lanes=2", "SerialCall/lanes=2/", "p50-ns", "p50"},
+		{"1 goroutine, lanes=1,lane-spin=0", "SerialCall/lanes=1,lane-spin=0/", "p50-ns", "p50"},
+		{"64 goroutines", base, "ns/op", "time per call (1 / calls/s)"},
+		{"1,000 goroutines × 10 ms", "SlowCall/", "ns/op", "time per call (1 / calls/s)"},
 	} {
 		x := median(r.ratios(c.name+defaultWait, c.name+previousWait, c.metric))
-		row("no regression, "+c.what+": p50 over the netpoller wait's", times(x), x <= 1.1)
+		row("no regression, "+c.what+": "+c.says+" over the netpoller wait's", times(x), x <= 1.1)
 	}
 	idle := median(r.series("IdleRuntime/"+defaultWait, "cores")) - median(r.series("IdleRuntime/no-runtime", "cores"))
 	row("an idle runtime costs ~0 CPU: ≤ 0.01 cores over the process with no runtime", number(idle)+" cores", idle <= 0.01)
