@@ -20,8 +20,8 @@ const (
 	creditRetryMax   = 16 * time.Millisecond
 )
 
-// callState is one call in flight: filled in by the completion goroutine,
-// which then signals done once.
+// callState is one call in flight: filled in by whoever takes its
+// completion from the queue (drain.go), who then signals done once.
 type callState struct {
 	done   chan struct{}
 	result []byte
@@ -45,7 +45,8 @@ func newCallState(closes bool) *callState {
 }
 
 // complete records the outcome and wakes the caller. Called once, by the
-// completion goroutine (or by Go for a call that was never accepted).
+// holder of the drain lock that took the completion (or by Go for a call
+// that was never accepted).
 func (c *callState) complete(result []byte, err error) {
 	c.result, c.err = result, err
 	if !c.closes {
@@ -231,7 +232,7 @@ func callTimeout(ctx context.Context) (uint64, error) {
 func (e *engine) attempt(c *callState, method uint32, key, timeoutNs uint64, payload []byte) (uint64, C.tether_status) {
 	tag, ok := e.slab.put(c)
 	if !ok {
-		return 0, C.TETHER_E_BUSY // every slot waits for the completion goroutine
+		return 0, C.TETHER_E_BUSY // every slot names a call whose completion is not yet taken
 	}
 	if !e.enter() {
 		e.slab.take(tag)

@@ -69,8 +69,8 @@ type Options struct {
 	// Deliver picks the thread that hands replies to the completion queue.
 	Deliver Delivery
 	// MaxCallsInFlight is the calls-in-flight credit (1..1048576): a call
-	// holds it from submit until the binding's completion goroutine takes
-	// its completion from tether's queue. Over it, TryCall returns ErrBusy
+	// holds it from submit until the binding takes its completion from
+	// tether's queue. Over it, TryCall returns ErrBusy
 	// and Call waits. The binding keeps a 16-byte slot per credit (plus up
 	// to 4096 spare) to name calls in flight.
 	MaxCallsInFlight int
