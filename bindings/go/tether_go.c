@@ -1,6 +1,12 @@
 #include "tether_go.h"
 
+#include <sched.h>
 #include <time.h>
+
+/* A spinning caller looks with a pause between looks for this long, then
+ * yields its CPU between looks: a lane woken on the caller's CPU would
+ * otherwise wait for the spin to end. */
+#define TETHER_GO_PAUSE_NS 2000u
 
 static uint64_t tether_go_now_ns(void) {
   struct timespec now;
@@ -28,12 +34,15 @@ static void tether_go_take_until(tether_cq* cq, uint64_t tag,
     result->status = tether_cq_take(cq, out, sizeof *out, max, &result->count);
     if (result->status != TETHER_OK || result->count != 0) break;
     /* The clock costs more than a look at an empty queue: read it on
-     * every 8th. */
-    if (++looks % 8 == 0) {
+     * every 8th while pausing, and after every yield. */
+    if (now - start < TETHER_GO_PAUSE_NS) {
+      if (++looks % 8 == 0) now = tether_go_now_ns();
+      tether_go_cpu_relax();
+    } else {
+      sched_yield();
       now = tether_go_now_ns();
-      if (now - start >= spin_ns) break;
     }
-    tether_go_cpu_relax();
+    if (now - start >= spin_ns) break;
   }
   for (i = 0; i < result->count; ++i) {
     if (out[i].user_data == tag) result->found = 1;

@@ -55,8 +55,9 @@ typedef struct tether_go_spin_result {
 /* Frees the `release_count` buffers in `release`, submits as
  * tether_go_submit_cq does, then, if the call was accepted, takes
  * completions from `cq` with tether_cq_take (leaving its fd unarmed) until
- * it has taken some or spin_ns has passed: the caller waits for its own
- * call, and hands any other completion it takes to its waiter. One crossing
+ * it has taken some or spin_ns has passed, yielding the CPU between looks
+ * after the first 2 us: the caller waits for its own call, and hands any
+ * other completion it takes to its waiter. One crossing
  * for a call that completes within the spin. REQUIRES: the caller is the
  * queue's only consumer until it returns. */
 tether_go_spin_result tether_go_submit_spin(
