@@ -15,11 +15,13 @@ import (
 const batchSize = 256
 
 // completionQueue wraps the tether_cq every call of one runtime completes
-// into. Only the completion goroutine polls it; the batch and release
-// arrays are C memory, so no Go pointer ever reaches C through them.
+// into. Only the holder of the runtime's drain lock (drain.go) polls it;
+// the batch and release arrays are C memory, so no Go pointer ever reaches
+// C through them.
 //
-// Thread safety: poll, flush and dispatch from the completion goroutine
-// only; shutdown from any goroutine; destroy once that goroutine is gone.
+// Thread safety: poll, take, flush and dispatch by the drain lock's holder
+// only; shutdown from any goroutine; destroy once nobody can hold that
+// lock.
 type completionQueue struct {
 	cq      *C.tether_cq
 	batch   *C.tether_completion // batchSize completions
@@ -63,6 +65,14 @@ func (q *completionQueue) fd() (*os.File, error) {
 // the first: one cgo crossing.
 func (q *completionQueue) poll(timeoutNs uint64) (int, C.tether_status) {
 	r := C.tether_go_cq_cycle(q.ptr(), q.release, C.size_t(q.pending), q.batch, batchSize, C.uint64_t(timeoutNs))
+	q.pending = 0
+	return int(r.count), r.status
+}
+
+// take is poll without waiting and without arming the queue's eventfd
+// (tether_cq_take), for a consumer that does not sleep on it next.
+func (q *completionQueue) take() (int, C.tether_status) {
+	r := C.tether_go_cq_take_cycle(q.ptr(), q.release, C.size_t(q.pending), q.batch, batchSize)
 	q.pending = 0
 	return int(r.count), r.status
 }
@@ -124,6 +134,10 @@ func (e *engine) dispatch(q *completionQueue, n int) {
 		q.releaseLater(c.result)
 		q.releaseLater(unsafe.Pointer(c.error))
 		if call := e.slab.take(uint64(c.user_data)); call != nil {
+			if call.parked {
+				call.parked = false
+				e.drain.parked.Add(-1)
+			}
 			call.complete(result, err)
 		} else {
 			fmt.Fprintf(os.Stderr, "tether: completion with unknown tag %#x dropped (status %s)\n",

@@ -12,8 +12,11 @@
 //	defer rt.Close()
 //	value, err := rt.Call(ctx, methodGet, key, payload)
 //
-// A call never blocks an OS thread while the library works: the goroutine
-// parks, and one goroutine per runtime collects completions in batches.
+// A call never holds an OS thread while the library works, but for a
+// short spin: a caller alone waits for a quick completion by taking it
+// from tether's queue itself, in the cgo call that submitted it; other
+// calls park their goroutine, and one goroutine per runtime collects their
+// completions in batches (see WaitStrategy).
 // When tether is over its credits, Call waits for credit while its context
 // allows; TryCall returns ErrBusy instead; Go starts a call and returns a
 // Pending for callers that keep many calls in flight.

@@ -5,8 +5,19 @@ package tether
 // Crossings. Every C call costs a cgo transition, so the package makes as
 // few as it can: a submit is one crossing (tether_go_submit_cq builds the
 // tether_call on the C stack), and completions come back through one
-// completion queue per runtime, drained in batches by one goroutine: one
-// crossing per batch, which also frees the previous batch's buffers.
+// completion queue per runtime, taken in batches: one crossing per batch,
+// which also frees the previous batch's buffers. A caller that spins for
+// its own completion submits and takes in the same crossing
+// (tether_go_submit_spin). Who takes completions, and when the queue must
+// be armed so that its eventfd announces them, is drain.go's.
+//
+// No #cgo noescape or nocallback. tether may call the log sink, which is
+// Go's (tetherGoLog), from inside a submit, a poll or a buffer free (a
+// refusal, a growth warning, a foreign pointer), so nocallback would turn
+// such a log line into a panic; and cgo only lets a pointer stay on the
+// stack when a function is both noescape and nocallback. The cost is that
+// a payload slice a caller built on its stack escapes to the heap (one
+// allocation per call); nil and heap payloads cost none.
 //
 // Pointers. C never keeps a Go pointer. A payload slice is passed for the
 // duration of the submit only (tether copies it). A call is named to C by a

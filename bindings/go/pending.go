@@ -42,7 +42,7 @@ func (r *Runtime) Go(ctx context.Context, method uint32, key uint64, payload []b
 	}
 	var ticket uint64
 	if err == nil {
-		ticket, err = e.submit(ctx, c, method, key, payload, true)
+		ticket, err = e.submitParked(ctx, c, method, key, payload, true)
 	}
 	if err != nil {
 		p.ctx = context.Background()

@@ -23,8 +23,9 @@ type uncollected struct {
 
 func newUncollected(growthThreshold uint64) *uncollected {
 	return &uncollected{watch: newGrowthWatch(growthThreshold, func(boundary, value, threshold uint64) {
-		// From its own goroutine: the completion goroutine observes, and a
-		// slog handler that called into the runtime would stall it there.
+		// From its own goroutine: the holder of the drain lock observes,
+		// and a slog handler that called into the runtime would stall it
+		// there.
 		go logLine(slog.LevelWarn, fmt.Sprintf(
 			"growth watch: %s reached %d (now %d; threshold %d): if this keeps doubling, "+
 				"something is not being drained or freed", uncollectedWhat, boundary, value, threshold))

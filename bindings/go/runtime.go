@@ -69,8 +69,8 @@ type Options struct {
 	// Deliver picks the thread that hands replies to the completion queue.
 	Deliver Delivery
 	// MaxCallsInFlight is the calls-in-flight credit (1..1048576): a call
-	// holds it from submit until the binding's completion goroutine takes
-	// its completion from tether's queue. Over it, TryCall returns ErrBusy
+	// holds it from submit until the binding takes its completion from
+	// tether's queue. Over it, TryCall returns ErrBusy
 	// and Call waits. The binding keeps a 16-byte slot per credit (plus up
 	// to 4096 spare) to name calls in flight.
 	MaxCallsInFlight int
@@ -86,8 +86,11 @@ type Options struct {
 	// CloseTimeout bounds how long Close waits for calls in flight before
 	// ending them with ErrClosed (default DefaultCloseTimeout).
 	CloseTimeout time.Duration
-	// Wait picks how the completion goroutine waits for completions.
+	// Wait picks how calls wait for their completions.
 	Wait WaitStrategy
+	// CallerSpin bounds how long a call spins for its own completion under
+	// WaitSpinThenPark (default DefaultSpin); negative never spins.
+	CallerSpin time.Duration
 	// GrowthThreshold arms the growth watches (growth_threshold): a
 	// watched count is logged at WARN once each time it reaches a
 	// power-of-two boundary at or above this value, rounded up to a power
@@ -131,6 +134,9 @@ type engine struct {
 	// see what Close does when tether refuses.
 	destroy func(*C.tether_runtime) C.tether_status
 	q       *completionQueue
+	drain   drainer      // who takes completions from q
+	spin    *spinBudgets // how long callers may spin, per method
+	callers atomic.Int64 // goroutines inside Call or TryCall, when callers may spin
 	slab    *slab
 	gate    creditGate
 	lanes   int
@@ -217,6 +223,18 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 		e.closeTimeout = DefaultCloseTimeout
 	}
 	e.calls.New = func() any { return newCallState(false) }
+	spin := time.Duration(0)
+	switch opts.Wait {
+	case WaitDefault, WaitSpinThenPark:
+		spin = DefaultSpin
+		if opts.CallerSpin != 0 {
+			spin = max(opts.CallerSpin, 0)
+		}
+	case WaitDrainerSpins:
+		e.drain.drainerSpin = DrainerSpin
+	}
+	e.spin = newSpinBudgets(spin)
+	e.drain.callerSpin = spin > 0
 	q, err := openCompletionQueue(rt)
 	if err == nil {
 		err = e.startDraining(q, opts.Wait)
@@ -246,7 +264,7 @@ func (o *Options) config() (*C.tether_runtime_config, error) {
 	if o.Lanes < 0 || o.MaxCallsInFlight < 0 {
 		return invalid("Options: Lanes (%d) and MaxCallsInFlight (%d) must not be negative", o.Lanes, o.MaxCallsInFlight)
 	}
-	if o.Wait < 0 || o.Wait > WaitBlockingPoll {
+	if o.Wait < 0 || o.Wait > WaitDrainerSpins {
 		return invalid("Options: unknown Wait strategy %d", o.Wait)
 	}
 	if o.Lanes > 0 {
@@ -406,6 +424,14 @@ func (e *engine) finishShutdown(status C.tether_status) error {
 		err = nil
 	}
 	e.q.shutdown()
+	if !e.drain.owned {
+		// Every call has completed into the queue; a caller that found the
+		// runtime closing could not arm it, so take what is there now.
+		e.drain.mu.Lock()
+		e.armQueue()
+		e.q.flush()
+		e.drain.mu.Unlock()
+	}
 	<-e.drained
 	for e.users.Load() != closedBit {
 		time.Sleep(20 * time.Microsecond) // a submit or cancel returning CLOSED

@@ -153,7 +153,7 @@ func sampleThreads(t testing.TB) *threadSampler {
 	s := &threadSampler{stop: make(chan struct{}), done: make(chan int)}
 	go func() {
 		peak := osThreads(t)
-		tick := time.NewTicker(500 * time.Microsecond)
+		tick := time.NewTicker(2 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {
@@ -187,7 +187,7 @@ func goroutinesSettle(t testing.TB, n int) {
 }
 
 // strategies lists every wait strategy, for tests that run with each.
-var strategies = []WaitStrategy{WaitNetpoller, WaitBlockingPoll}
+var strategies = []WaitStrategy{WaitSpinThenPark, WaitDrainerSpins, WaitNetpoller, WaitBlockingPoll}
 
 var background = context.Background()
 

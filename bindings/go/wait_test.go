@@ -51,7 +51,7 @@ func TestWaitStrategiesDrainBatchesLargerThanOnePoll(t *testing.T) {
 }
 
 func TestWaitStrategyNames(t *testing.T) {
-	for s, want := range map[WaitStrategy]string{WaitDefault: "default", WaitNetpoller: "netpoller", WaitBlockingPoll: "blocking-poll", 7: "WaitStrategy(7)"} {
+	for s, want := range map[WaitStrategy]string{WaitDefault: "default", WaitNetpoller: "netpoller", WaitBlockingPoll: "blocking-poll", WaitSpinThenPark: "spin-then-park", WaitDrainerSpins: "drainer-spins", 7: "WaitStrategy(7)"} {
 		if got := s.String(); got != want {
 			t.Errorf("%d.String() = %q, want %q", int(s), got, want)
 		}

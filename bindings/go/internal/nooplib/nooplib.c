@@ -9,7 +9,9 @@
  *   method 3  FAULT  writes "nooplib: request ID faults" to stderr, then
  *                    stores through a null pointer: a SIGSEGV on the lane
  *   method 4  HOLD   keeps its lane busy (the lane thread waits) until
- *                    nooplib_holds_open() has been called; replies empty */
+ *                    nooplib_holds_open() has been called; replies empty
+ *   method 5  BLOCK  payload u64 delay_ns; runs nooplib_blocking_op on the
+ *                    lane (its thread blocks), then replies empty */
 #include "nooplib.h"
 
 #include <inttypes.h>
@@ -23,6 +25,13 @@
  * waiting now. */
 static atomic_int holds_open = 1;
 static atomic_int holding = 0;
+
+/* Threads that have run nooplib_blocking_op since the count was last
+ * reset: each holds a "session". A thread's session belongs to the count
+ * epoch it was made in. */
+static atomic_int sessions = 0;
+static atomic_int session_epoch = 1;
+static _Thread_local int thread_epoch = 0;
 
 typedef struct lane_state {
   const tether_host_api* host;
@@ -100,6 +109,21 @@ static void noop_handle(void* state_ptr, const tether_request* request) {
       }
       return;
     }
+    case NOOPLIB_METHOD_BLOCK: {
+      uint64_t delay = 0;
+      size_t i;
+      if (request->payload_len != 8) {
+        host->reply_error(request->id, 1, "BLOCK wants an 8-byte delay");
+        return;
+      }
+      for (i = 0; i < 8; ++i) {
+        delay |= (uint64_t)((const unsigned char*)request->payload)[i]
+                 << (8 * i);
+      }
+      nooplib_blocking_op(delay);
+      host->reply(request->id, NULL, 0);
+      return;
+    }
     case NOOPLIB_METHOD_FAULT:
       fprintf(stderr, "nooplib: request %" PRIu64 " faults\n", request->id);
       nooplib_store_through_null();
@@ -145,6 +169,22 @@ void nooplib_direct_sleep(uint64_t delay_ns) {
   while (nanosleep(&wait, &wait) != 0) {
   }
 }
+
+void nooplib_blocking_op(uint64_t delay_ns) {
+  int epoch = atomic_load(&session_epoch);
+  if (thread_epoch != epoch) {
+    thread_epoch = epoch;
+    atomic_fetch_add(&sessions, 1);
+  }
+  nooplib_direct_sleep(delay_ns);
+}
+
+void nooplib_sessions_reset(void) {
+  atomic_store(&sessions, 0);
+  atomic_fetch_add(&session_epoch, 1);
+}
+
+int nooplib_sessions(void) { return atomic_load(&sessions); }
 
 /* The store goes through a volatile pointer to volatile data: a compiler
  * may delete a plain store through a constant null. */

@@ -1,9 +1,10 @@
 // Package nooplib is a tether library that does almost nothing (NOOP,
-// ECHO, and SLEEP on a lane timer), linked into the process and opened with
-// tether.OpenLibrary, plus plain C functions to compare against: the
-// baseline for the binding's tests and benchmarks. FAULT and DirectFault
-// crash the process, for the crash-handler tests; HOLD keeps a lane busy
-// for tests that need requests queued behind it.
+// ECHO, SLEEP on a lane timer, BLOCK on the lane's thread), linked into
+// the process and opened with tether.OpenLibrary, plus plain C functions
+// to compare against: the baseline for the binding's tests and
+// benchmarks. FAULT and DirectFault crash the process, for the
+// crash-handler tests; HOLD keeps a lane busy for tests that need requests
+// queued behind it.
 package nooplib
 
 // -rdynamic puts the program's C functions in its dynamic symbol table,
@@ -35,7 +36,23 @@ const (
 	// MethodHold keeps its lane's thread busy, after CloseHolds, until
 	// OpenHolds; then it replies empty.
 	MethodHold = uint32(C.NOOPLIB_METHOD_HOLD)
+	// MethodBlock runs BlockingOp on the lane (the payload is
+	// SleepPayload's), blocking the lane's thread; then it replies empty.
+	MethodBlock = uint32(C.NOOPLIB_METHOD_BLOCK)
 )
+
+// BlockingOp makes one cgo call into the C function MethodBlock runs on a
+// lane: it blocks the calling thread for d, and makes a thread-local
+// session on the first call from each thread.
+func BlockingOp(d time.Duration) { C.nooplib_blocking_op(C.uint64_t(d)) }
+
+// Sessions returns how many threads have made a session in BlockingOp,
+// through tether or not, since ResetSessions.
+func Sessions() int { return int(C.nooplib_sessions()) }
+
+// ResetSessions starts the count afresh: every thread's next BlockingOp
+// makes a session again.
+func ResetSessions() { C.nooplib_sessions_reset() }
 
 // CloseHolds makes HOLD calls wait on their lanes until OpenHolds.
 func CloseHolds() { C.nooplib_holds_close() }
