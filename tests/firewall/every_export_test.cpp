@@ -247,6 +247,31 @@ std::set<std::string> Exports() {
   return names;
 }
 
+// What a function that failed inside tether gives back (tether/types.h,
+// "Failures inside tether"), and how its log line goes on after its name.
+void ExpectFailureValue(Returns returns, int64_t got, Throw kind) {
+  switch (returns) {
+    case Returns::kStatus:
+      EXPECT_EQ(got, kind == Throw::kBadAlloc ? TETHER_E_NO_MEMORY
+                                              : TETHER_E_INTERNAL)
+          << tether_status_str(static_cast<int32_t>(got));
+      break;
+    case Returns::kNullPointer:
+    case Returns::kZero:
+      EXPECT_EQ(got, 0);
+      break;
+    case Returns::kOne:
+      EXPECT_EQ(got, 1);
+      break;
+    case Returns::kNothing:
+      break;
+  }
+}
+
+std::string FailureLine(Throw kind) {
+  return kind == Throw::kBadAlloc ? ": out of memory" : ": internal error";
+}
+
 std::string KindName(Throw kind) {
   switch (kind) {
     case Throw::kBadAlloc:
@@ -301,10 +326,6 @@ class EveryExportThrowTest : public ::testing::TestWithParam<Throw> {
 
 TEST_P(EveryExportThrowTest, EachExportReturnsItsDocumentedFailure) {
   const Throw kind = GetParam();
-  const tether_status want =
-      kind == Throw::kBadAlloc ? TETHER_E_NO_MEMORY : TETHER_E_INTERNAL;
-  const std::string line =
-      kind == Throw::kBadAlloc ? ": out of memory" : ": internal error";
   for (const ExportCase& c : Cases()) {
     SCOPED_TRACE(c.name);
     const uint64_t live = LiveBuffers();
@@ -312,21 +333,8 @@ TEST_P(EveryExportThrowTest, EachExportReturnsItsDocumentedFailure) {
     const int64_t got = c.call(f_);
     EXPECT_EQ(tether::fault::fired(Point::kBoundaryThrows), 1u);
     tether::fault::disarm_all();
-    switch (c.returns) {
-      case Returns::kStatus:
-        EXPECT_EQ(got, want) << tether_status_str(static_cast<int32_t>(got));
-        break;
-      case Returns::kNullPointer:
-      case Returns::kZero:
-        EXPECT_EQ(got, 0);
-        break;
-      case Returns::kOne:
-        EXPECT_EQ(got, 1);
-        break;
-      case Returns::kNothing:
-        break;
-    }
-    EXPECT_TRUE(log_.Contains(std::string(c.name) + line));
+    ExpectFailureValue(c.returns, got, kind);
+    EXPECT_TRUE(log_.Contains(std::string(c.name) + FailureLine(kind)));
     EXPECT_EQ(LiveBuffers(), live) << "a failed call changed live buffers";
   }
   // The failures changed nothing: the runtime, queue and stream still work.
@@ -542,10 +550,6 @@ class EveryHostFunctionThrowTest : public ::testing::TestWithParam<Throw> {
 
 TEST_P(EveryHostFunctionThrowTest, EachReturnsItsDocumentedFailure) {
   const Throw kind = GetParam();
-  const tether_status want =
-      kind == Throw::kBadAlloc ? TETHER_E_NO_MEMORY : TETHER_E_INTERNAL;
-  const std::string line =
-      kind == Throw::kBadAlloc ? ": out of memory" : ": internal error";
   for (const HostCase& c : HostCases()) {
     SCOPED_TRACE(c.name);
     const uint64_t live = LiveBuffers();
@@ -559,26 +563,15 @@ TEST_P(EveryHostFunctionThrowTest, EachReturnsItsDocumentedFailure) {
       got = c.call(api, g_lane.load(), request, spare);
       EXPECT_EQ(tether::fault::fired(Point::kBoundaryThrows), 1u);
       tether::fault::disarm_all();
-      if (!c.takes_spare) EXPECT_EQ(api->buf_free(spare), TETHER_OK);
+      if (!c.takes_spare) {
+        EXPECT_EQ(api->buf_free(spare), TETHER_OK);
+      }
     };
     EXPECT_EQ(RunOnLane(), TETHER_OK);
     EXPECT_EQ(g_final_reply.load(), TETHER_OK)
         << "the failed function decided the call";
-    switch (c.returns) {
-      case Returns::kStatus:
-        EXPECT_EQ(got, want) << tether_status_str(static_cast<int32_t>(got));
-        break;
-      case Returns::kNullPointer:
-      case Returns::kZero:
-        EXPECT_EQ(got, 0);
-        break;
-      case Returns::kOne:
-        EXPECT_EQ(got, 1);
-        break;
-      case Returns::kNothing:
-        break;
-    }
-    EXPECT_TRUE(log_.Contains(std::string(c.name) + line));
+    ExpectFailureValue(c.returns, got, kind);
+    EXPECT_TRUE(log_.Contains(std::string(c.name) + FailureLine(kind)));
     EXPECT_EQ(LiveBuffers(), live) << "a failed call changed live buffers";
     EXPECT_EQ(tether_handles_live(), handles);
   }
