@@ -1,6 +1,7 @@
 #include "crash/crash_handler.h"
 
 #include <execinfo.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -19,6 +20,8 @@ namespace {
 constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 constexpr int kMaxFrames = 64;
 constexpr int kRecentCalls = 16;
+
+std::atomic<bool> g_file_written{false};
 
 struct sigaction g_replaced[NSIG];
 std::atomic<bool> g_installed{false};
@@ -80,6 +83,13 @@ void report_recording(int signal, const LaneMarker& marker) {
   recorder->print_recent(STDERR_FILENO, marker.lane_index, kRecentCalls);
   const char* file = recorder->crash_file();
   if (*file == '\0') return;
+  // One file a process: a second lane's crash must not cut the first's.
+  if (g_file_written.exchange(true)) {
+    put("tether: the recording was written by the first lane to crash, to ");
+    put(file);
+    put("\n");
+    return;
+  }
   if (recorder->write_crash_file(static_cast<int>(marker.lane_index), signal)) {
     put("tether: recording written to ");
   } else {
@@ -146,10 +156,22 @@ void chain(int signal, siginfo_t* info, void* context) {
   raise(signal);
 }
 
+// Two lanes that fault at once would interleave their reports and write
+// the recording's file over each other: the second waits until the first
+// has written its report (the first then usually ends the process).
+std::atomic<bool> g_reporting{false};
+
 void on_fatal_signal(int signal, siginfo_t* info, void* context) {
   const int saved_errno = errno;
-  const LaneMarker& marker = this_thread_marker();
-  if (marker.is_lane != 0) report(signal, info, marker);
+  LaneMarker& marker = this_thread_marker();
+  if (marker.is_lane != 0 && marker.reported == 0) {
+    marker.reported = 1;
+    while (g_reporting.exchange(true, std::memory_order_acquire)) {
+      sched_yield();
+    }
+    report(signal, info, marker);
+    g_reporting.store(false, std::memory_order_release);
+  }
   errno = saved_errno;
   chain(signal, info, context);
 }

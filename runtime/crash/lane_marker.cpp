@@ -22,6 +22,7 @@ void enter_lane(uint32_t index, const char* library_name,
   t_marker.lane_index = index;
   t_marker.library_name = library_name;
   t_marker.recorder = recorder;
+  t_marker.reported = 0;
   t_marker.ticket = 0;
   t_marker.is_lane = 1;
   void* stack = std::malloc(kAltStackSize);

@@ -26,6 +26,9 @@ struct LaneMarker {
   const char* volatile library_name;
   // The lane's runtime's recorder: outlives the lane thread.
   const recorder::Recorder* volatile recorder;
+  // Set once this thread has written its report: a second fatal signal on
+  // it (a sanitizer's abort after its own report) only chains.
+  volatile int reported;
 };
 
 inline constexpr std::size_t kAltStackSize = 64 * 1024;

@@ -32,9 +32,9 @@ static int config_parse(PyObject* tuple, tether_runtime_config* config) {
   unsigned long long max_bytes, max_payload, spin, growth, capture_bytes;
   const char* capture_dir = NULL;
   tether_runtime_config_init(config);
-  if (!PyArg_ParseTuple(tuple, "IiiIKKKKiiIIKz;config", &lanes, &pin,
-                        &deliver, &max_calls, &max_bytes, &max_payload, &spin,
-                        &growth, &leak_check, &buffer_debug, &recorder_entries,
+  if (!PyArg_ParseTuple(tuple, "IiiIKKKKiiIIKz;config", &lanes, &pin, &deliver,
+                        &max_calls, &max_bytes, &max_payload, &spin, &growth,
+                        &leak_check, &buffer_debug, &recorder_entries,
                         &capture_max_payload, &capture_bytes, &capture_dir)) {
     return -1;
   }
