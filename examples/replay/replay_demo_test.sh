@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The replay demonstration, end to end:
+#   1. journal_host drives the buggy journal library until it crashes: it
+#      must die by a signal, after tether's crash report, leaving the
+#      capture tether-capture-<pid>-<runtime>.jsonl in the work directory;
+#   2. the capture's last calls on the crashing key are the planted bug's
+#      sequence (OPEN, a multiple of three APPENDs, CLOSE, then the APPEND
+#      in flight), and the crash report lists the lane's last calls;
+#   3. tether-replay on the capture against the same library crashes again,
+#      in a fresh process, on the same call;
+#   4. against the fixed build it replays with exit 0 and "0 differences".
+# Usage: replay_demo_test.sh HOST TETHER_REPLAY LIBRARY FIXED_LIBRARY WORKDIR
+set -uo pipefail
+host=$1 replay=$2 library=$3 fixed=$4 work=$5
+
+fail() {
+  echo "replay_demo: $*" >&2
+  exit 1
+}
+
+rm -rf "$work"
+mkdir -p "$work" || fail "cannot make $work"
+
+# --- 1. the crash -----------------------------------------------------------
+"$host" --library "$library" --capture-dir "$work" --lanes 3 --threads 3 \
+  --seed 20261202 >"$work/host.out" 2>"$work/host.err" &
+pid=$!
+wait "$pid"
+status=$?
+echo "journal_host (pid $pid) ended with status $status"
+[ "$status" -gt 128 ] || { cat "$work/host.err" >&2; fail "the host did not die by a signal"; }
+grep -q '^tether: fatal SIGSEGV' "$work/host.err" ||
+  { cat "$work/host.err" >&2; fail "no 'tether: fatal SIGSEGV' report from the host"; }
+
+shopt -s nullglob
+captures=("$work"/tether-capture-"$pid"-*.jsonl)
+[ "${#captures[@]}" -eq 1 ] ||
+  fail "expected one $work/tether-capture-$pid-<runtime>.jsonl, found ${#captures[@]}"
+capture=${captures[0]}
+echo "capture: $capture ($(wc -l <"$capture") lines)"
+
+# --- 2. the sequence ----------------------------------------------------------
+# A record's field, from one flat JSON line.
+field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }
+
+header=$(head -n 1 "$capture")
+[ "$(field reason <<<"$header")" = crash ] || fail "header is not a crash's: $header"
+crash_lane=$(field crash_lane <<<"$header")
+[ -n "$crash_lane" ] || fail "header names no crash_lane: $header"
+
+in_flight=$(grep "^{\"lane\":$crash_lane," "$capture" | grep '"outcome":"running"' | tail -n 1)
+[ -n "$in_flight" ] || fail "no running record on lane $crash_lane"
+key=$(field key <<<"$in_flight")
+ticket=$(field ticket <<<"$in_flight")
+[ "$(field method <<<"$in_flight")" = 2 ] || fail "the call in flight is no APPEND: $in_flight"
+grep -q "method 2, ticket $ticket" "$work/host.err" ||
+  fail "the report does not name the call in flight (ticket $ticket)"
+
+# The key's calls since its last OPEN, as "method:outcome:status" words.
+sequence=$(awk -v lane="$crash_lane" -v key="$key" '
+  function get(name,   v) {
+    if (!match($0, "\"" name "\":\"?[^,\"}]*")) return ""
+    v = substr($0, RSTART + length(name) + 3, RLENGTH - length(name) - 3)
+    sub(/^"/, "", v)
+    return v
+  }
+  NR > 1 && get("lane") == lane && get("key") == key {
+    word = get("method") ":" get("outcome") ":" get("status")
+    if (word == "1:done:0") calls = ""
+    calls = calls " " word
+  }
+  END { print calls }' "$capture")
+echo "key $key since its last OPEN (method:outcome:status):$sequence"
+echo "  (1 OPEN, 2 APPEND, 3 CLOSE, 4 READ)"
+appends=$(grep -o '2:done:0' <<<"$sequence" | wc -l)
+[[ $sequence =~ ^\ 1:done:0\ .*\ 3:done:0\ 2:running:0$ ]] ||
+  fail "the key's last calls are not OPEN ... CLOSE, APPEND in flight"
+[ "$appends" -gt 0 ] && [ $((appends % 3)) -eq 0 ] ||
+  fail "$appends APPENDs between OPEN and CLOSE, not a multiple of three"
+
+# The report lists the lane's last calls (16 at most, the call in flight
+# last): each one's ticket is in it, the key's CLOSE among them.
+grep "^{\"lane\":$crash_lane," "$capture" | tail -n 16 | field ticket >"$work/last_tickets"
+while read -r listed; do
+  grep -q "\b$listed\b" "$work/host.err" ||
+    fail "the crash report does not list ticket $listed of lane $crash_lane"
+done <"$work/last_tickets"
+close_ticket=$(grep "^{\"lane\":$crash_lane," "$capture" | grep "\"key\":$key," |
+  tail -n 2 | head -n 1 | field ticket)
+grep -qx "$close_ticket" "$work/last_tickets" ||
+  fail "the key's CLOSE (ticket $close_ticket) is not among the lane's last calls"
+echo "crash report lists lane $crash_lane's last $(wc -l <"$work/last_tickets") calls"
+
+# --- 3. the same library: the crash again -------------------------------------
+"$replay" --library "$library" --symbol journal_library "$capture" \
+  >"$work/replay-buggy.out" 2>"$work/replay-buggy.err"
+status=$?
+echo "tether-replay against the buggy library ended with status $status"
+[ "$status" -gt 128 ] || { cat "$work/replay-buggy.out" "$work/replay-buggy.err" >&2; fail "the replay did not crash"; }
+grep -q '^tether: fatal SIGSEGV' "$work/replay-buggy.err" ||
+  fail "no 'tether: fatal SIGSEGV' report from the replay"
+grep -q 'call in flight: method 2,' "$work/replay-buggy.err" ||
+  fail "the replay crashed on another call"
+
+# --- 4. the fixed library: no difference --------------------------------------
+"$replay" --library "$fixed" --symbol journal_library "$capture" \
+  >"$work/replay-fixed.out" 2>"$work/replay-fixed.err"
+status=$?
+cat "$work/replay-fixed.out"
+[ "$status" -eq 0 ] || { cat "$work/replay-fixed.err" >&2; fail "replay against the fixed library exited $status"; }
+grep -q '): 0 differences$' "$work/replay-fixed.out" || fail "no '0 differences' summary"
+echo "replay_demo: ok"
