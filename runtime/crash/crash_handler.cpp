@@ -11,12 +11,14 @@
 
 #include "crash/lane_marker.h"
 #include "log/log.h"
+#include "recorder/recorder.h"
 
 namespace tether::crash {
 namespace {
 
 constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 constexpr int kMaxFrames = 64;
+constexpr int kRecentCalls = 16;
 
 struct sigaction g_replaced[NSIG];
 std::atomic<bool> g_installed{false};
@@ -66,6 +68,28 @@ const char* signal_name(int signal) {
   }
 }
 
+// The recorder's part: the lane's last calls, then the file. The frames
+// come first: if reading the rings faulted, the report would still hold
+// them.
+void report_recording(int signal, const LaneMarker& marker) {
+  const recorder::Recorder* recorder = marker.recorder;
+  if (recorder == nullptr || !recorder->on()) {
+    put("tether: the recorder is off: no record of the calls before it\n");
+    return;
+  }
+  recorder->print_recent(STDERR_FILENO, marker.lane_index, kRecentCalls);
+  const char* file = recorder->crash_file();
+  if (*file == '\0') return;
+  if (recorder->write_crash_file(static_cast<int>(marker.lane_index),
+                                 signal)) {
+    put("tether: recording written to ");
+  } else {
+    put("tether: could not write the recording to ");
+  }
+  put(file);
+  put("\n");
+}
+
 void report(int signal, const siginfo_t* info, const LaneMarker& marker) {
   put("tether: fatal ");
   put(signal_name(signal));
@@ -98,6 +122,7 @@ void report(int signal, const siginfo_t* info, const LaneMarker& marker) {
   void* frames[kMaxFrames];
   int count = backtrace(frames, kMaxFrames);
   backtrace_symbols_fd(frames, count, STDERR_FILENO);
+  report_recording(signal, marker);
   put("tether: passing the signal on to the handler it replaced\n");
 }
 
