@@ -79,17 +79,21 @@ appends=$(grep -o '2:done:0' <<<"$sequence" | wc -l)
   fail "$appends APPENDs between OPEN and CLOSE, not a multiple of three"
 
 # The report lists the lane's last calls (16 at most, the call in flight
-# last): each one's ticket is in it, the key's CLOSE among them.
-grep "^{\"lane\":$crash_lane," "$capture" | tail -n 16 | field ticket >"$work/last_tickets"
-while read -r listed; do
-  grep -q "\b$listed\b" "$work/host.err" ||
-    fail "the crash report does not list ticket $listed of lane $crash_lane"
-done <"$work/last_tickets"
-close_ticket=$(grep "^{\"lane\":$crash_lane," "$capture" | grep "\"key\":$key," |
-  tail -n 2 | head -n 1 | field ticket)
-grep -qx "$close_ticket" "$work/last_tickets" ||
-  fail "the key's CLOSE (ticket $close_ticket) is not among the lane's last calls"
-echo "crash report lists lane $crash_lane's last $(wc -l <"$work/last_tickets") calls"
+# last), each as "seq S: method M, key K, ..., ticket T, ...": every one of
+# them, the key's CLOSE among them.
+grep "^{\"lane\":$crash_lane," "$capture" | tail -n 16 >"$work/last_calls"
+while read -r record; do
+  seq=$(field seq <<<"$record") method=$(field method <<<"$record")
+  listed_key=$(field key <<<"$record") listed_ticket=$(field ticket <<<"$record")
+  grep -F "tether:   seq $seq: method $method, key $listed_key, " "$work/host.err" |
+    grep -qF "ticket $listed_ticket," ||
+    fail "the crash report does not list lane $crash_lane seq $seq (ticket $listed_ticket)"
+done <"$work/last_calls"
+close_record=$(grep "^{\"lane\":$crash_lane," "$capture" | grep "\"key\":$key," |
+  tail -n 2 | head -n 1)
+grep -qxF "$close_record" "$work/last_calls" ||
+  fail "the key's CLOSE is not among the lane's last calls in the report"
+echo "the crash report lists lane $crash_lane's last $(wc -l <"$work/last_calls") calls, the key's CLOSE among them"
 
 # --- 3. the same library: the crash again -------------------------------------
 "$replay" --library "$library" --symbol journal_library "$capture" \
@@ -99,7 +103,13 @@ echo "tether-replay against the buggy library ended with status $status"
 [ "$status" -gt 128 ] || { cat "$work/replay-buggy.out" "$work/replay-buggy.err" >&2; fail "the replay did not crash"; }
 grep -q '^tether: fatal SIGSEGV' "$work/replay-buggy.err" ||
   fail "no 'tether: fatal SIGSEGV' report from the replay"
-grep -q 'call in flight: method 2,' "$work/replay-buggy.err" ||
+# The same call: method, key, length and payload digest of the call in
+# flight, as each crash report lists it.
+in_flight_call() { sed -n 's/^tether:   seq [0-9]*: \(.*\), ticket .*RUNNING.*/\1/p' "$1"; }
+recorded_call=$(in_flight_call "$work/host.err")
+replayed_call=$(in_flight_call "$work/replay-buggy.err")
+echo "crashed on: $recorded_call; replay crashed on: $replayed_call"
+[ -n "$recorded_call" ] && [ "$recorded_call" = "$replayed_call" ] ||
   fail "the replay crashed on another call"
 
 # --- 4. the fixed library: no difference --------------------------------------

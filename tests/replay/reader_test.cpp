@@ -42,6 +42,14 @@ const char kGoodRecord[] =
     "\"run_ns\":300,\"outcome\":\"done\",\"status\":6,\"code\":-7,"
     "\"payload\":\"68656c6c6f20776f726c6421\"}";
 
+// A record line from kGoodRecord with `from` replaced by `to`.
+std::string good_record_with(const std::string& from, const std::string& to) {
+  std::string line = kGoodRecord;
+  const auto at = line.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return line.replace(at, from.size(), to);
+}
+
 TEST(RecordingReaderTest, ReadsEveryFieldOfAHeaderAndARecord) {
   ReadOutcome outcome = read(header_line(2) + kGoodRecord + "\n");
   ASSERT_TRUE(outcome.ok) << outcome.error;
@@ -141,6 +149,23 @@ TEST(RecordingReaderTest, ARecordWithoutItsPayloadIsNotCaptured) {
   EXPECT_TRUE(outcome.recording.records[1].has_payload);  // len 0 needs none
 }
 
+TEST(RecordingReaderTest, ATornPayloadIsTakenAsNotCaptured) {
+  // The lane overwrote the bytes during the dump: they match no digest.
+  ReadOutcome outcome =
+      read(header_line(2) +
+           good_record_with("\"payload\":\"68656c6c6f20776f726c6421\"",
+                            "\"payload\":\"000000000000000000000000\","
+                            "\"torn\":true") +
+           "\n");
+  ASSERT_TRUE(outcome.ok) << outcome.error;
+  EXPECT_FALSE(outcome.recording.records[0].has_payload);
+  EXPECT_TRUE(
+      read(header_line(2) +
+           good_record_with("\"code\":-7", "\"code\":-7,\"torn\":false") + "\n")
+          .recording.records[0]
+          .has_payload);
+}
+
 TEST(RecordingReaderTest, IgnoresFieldsItDoesNotKnowOfAnyKind) {
   const std::string header =
       "{\"format\":\"tether-recording\",\"future\":{\"a\":[1,2.5e3,{\"b\":"
@@ -233,14 +258,6 @@ TEST(RecordingReaderTest, NamesTheLineOfAMalformedRecord) {
   ReadOutcome outcome = read(text);
   EXPECT_FALSE(outcome.ok);
   EXPECT_EQ(outcome.error, "line 3: expected a value (column 17)");
-}
-
-// A record line from kGoodRecord with `from` replaced by `to`.
-std::string good_record_with(const std::string& from, const std::string& to) {
-  std::string line = kGoodRecord;
-  const auto at = line.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  return line.replace(at, from.size(), to);
 }
 
 struct MalformedCase {
@@ -337,6 +354,9 @@ TEST(RecordingReaderTest, RefusesEveryMalformedRecordWithItsMessage) {
        "line 2: field \"payload\": not a lowercase hex digit at offset 5"},
       {"payload shorter than len", good_record_with("\"len\":12", "\"len\":13"),
        "line 2: field \"payload\": 12 bytes, but \"len\" is 13"},
+      {"torn not a boolean",
+       good_record_with("\"code\":-7", "\"code\":-7,\"torn\":1"),
+       "line 2: field \"torn\": expected true or false"},
       {"payload not a string",
        good_record_with("\"payload\":\"68656c6c6f20776f726c6421\"",
                         "\"payload\":[104]"),

@@ -40,7 +40,7 @@ struct Record {
   Outcome outcome = Outcome::kDone;
   int32_t status = 0;
   int32_t code = 0;
-  // The payload's bytes are known: captured, or empty (len 0).
+  // The payload's bytes are known: captured and not torn, or empty (len 0).
   bool has_payload = false;
   std::vector<unsigned char> payload;
   // The line of the recording it came from (from 1), for messages.
@@ -57,8 +57,8 @@ struct Recording {
 // format or of a version other than kRecordingVersion, a missing field or
 // one of the wrong kind or out of its range, a record on a lane the header
 // does not have or out of the format's order, and a captured payload that
-// does not match its length or its digest. Fields it does not know are
-// ignored.
+// does not match its length or its digest (unless marked "torn": then it is
+// taken as not captured). Fields it does not know are ignored.
 bool read_recording(std::istream& in, Recording* recording, std::string* error);
 
 }  // namespace tether::replay

@@ -84,9 +84,23 @@ bool read_outcome(const JsonObject& object, Outcome* outcome,
 }
 
 // The payload, when captured, must be the record's: its length and digest.
-// A record with len 0 has its (empty) payload by definition.
+// A record with len 0 has its (empty) payload by definition. A torn payload
+// (the lane overwrote it during a dump) is no payload: not captured.
 bool read_payload(const JsonObject& object, Record* record,
                   std::string* error) {
+  bool torn = false;
+  if (const JsonField* field = object.find("torn")) {
+    torn = field->kind == JsonKind::kOther && field->value == "true";
+    if (!torn && (field->kind != JsonKind::kOther || field->value != "false")) {
+      *error = "field \"torn\": expected true or false";
+      return false;
+    }
+  }
+  if (torn) {
+    // Overwritten while it was written out: the bytes are not the call's.
+    record->has_payload = false;
+    return true;
+  }
   if (object.find("payload") != nullptr) {
     if (!hex_bytes_field(object, "payload", &record->payload, error)) {
       return false;
