@@ -8,7 +8,7 @@
  * Each thread owns the keys k with k % threads == its index and submits
  * through a stream of its own, one call at a time, so each key's calls run
  * in the order the thread made them. Most traffic is well-formed (OPEN,
- * then APPENDs and READs, then CLOSE); one call in five on a closed
+ * then APPENDs and READs, then CLOSE); one call in ten on a closed
  * journal is a late APPEND, which the library must refuse. With the crash
  * handler installed, a crash on a lane prints tether's report with the lane's
  * last calls and writes the recording to
@@ -73,8 +73,8 @@ static uint32_t next_method(struct worker* worker, int open) {
     if (roll < 75) return JOURNAL_READ;
     return JOURNAL_CLOSE;
   }
-  if (roll < 60) return JOURNAL_OPEN;
-  if (roll < 80) return JOURNAL_READ;
+  if (roll < 65) return JOURNAL_OPEN;
+  if (roll < 90) return JOURNAL_READ;
   return JOURNAL_APPEND; /* late: the journal is closed */
 }
 
