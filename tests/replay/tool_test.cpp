@@ -1,12 +1,17 @@
 // tether-replay end to end: the built tool, run as a child process, on
 // hand-written recordings of calls to the deterministic test library.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <string>
 
+#include "one_call.h"
 #include "recording_text.h"
+#include "tether/tether.h"
 #include "tool_process.h"
 
 namespace tether::replay {
@@ -242,6 +247,56 @@ TEST(ReplayToolTest, ACrashInTheLibraryKillsTheToolAfterTethersReport) {
   EXPECT_NE(result.err.find("call in flight: method 5"), std::string::npos)
       << result.err;
   EXPECT_EQ(result.out.find("replayed"), std::string::npos) << result.out;
+}
+
+// What the runtime's own recorder writes, the tool reads and replays.
+TEST(ReplayToolTest, ADumpOfALiveRuntimeReplaysWithNoDifference) {
+  tether_runtime_config config;
+  tether_runtime_config_init(&config);
+  config.lanes = 2;
+  config.recorder_entries = 64;
+  config.capture_bytes = 1 << 16;
+  tether_runtime* runtime = nullptr;
+  ASSERT_EQ(tether_runtime_open_path(TETHER_REPLAY_TEST_LIBRARY,
+                                     "replay_test_library", &config, &runtime,
+                                     nullptr),
+            TETHER_OK);
+  OneCall one_call;
+  auto send = [&](uint32_t method, uint64_t key, const std::string& payload) {
+    tether_call call;
+    tether_call_init(&call);
+    call.method = method;
+    call.key = key;
+    call.payload = payload.data();
+    call.payload_len = payload.size();
+    return one_call.run(runtime, call, std::chrono::seconds(10)).status;
+  };
+  // Steps over keys on both lanes, one at a time: only the recorded order
+  // of starts replays them all without an error.
+  for (uint64_t number = 0; number < 12; ++number) {
+    ASSERT_EQ(send(kStep, number % 5, bytes_of(number)), TETHER_OK);
+  }
+  ASSERT_EQ(send(kEcho, TETHER_KEY_ANY, "any lane"), TETHER_OK);
+  int32_t code = 9;
+  ASSERT_EQ(send(kFail, 3, std::string(reinterpret_cast<char*>(&code), 4)),
+            kLibraryError);
+  ASSERT_EQ(send(kEcho, 4, ""), TETHER_OK);
+  ASSERT_EQ(tether_runtime_shutdown(runtime, TETHER_SHUTDOWN_DRAIN, 1000000000),
+            TETHER_OK);
+  const std::string path = write_file("dump.jsonl", "");
+  const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(tether_recorder_dump(runtime, fd, TETHER_RECORDER_PAYLOADS),
+            TETHER_OK);
+  ::close(fd);
+  tether_runtime_destroy(runtime);
+
+  ToolResult result = run_replay(path);
+  ASSERT_TRUE(result.exited) << result.err;
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_EQ(result.out,
+            "replayed 15 calls (0 not captured, 0 skipped, 0 without a "
+            "recorded outcome): 0 differences\n");
 }
 
 TEST(ReplayToolTest, BadUsageExitsTwoWithTheUsage) {
