@@ -28,8 +28,8 @@ Status read_recorder_config(const tether_runtime_config& config,
                             std::string* why) {
   using tether::recorder::LaneRing;
   if (config.recorder_entries > LaneRing::kMaxEntries) {
-    *why = "recorder_entries must be 0.." +
-           std::to_string(LaneRing::kMaxEntries);
+    *why =
+        "recorder_entries must be 0.." + std::to_string(LaneRing::kMaxEntries);
     return Status::kInvalidArg;
   }
   if (config.capture_bytes > LaneRing::kMaxCaptureBytes) {

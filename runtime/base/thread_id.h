@@ -13,8 +13,8 @@ namespace tether {
 
 namespace thread_id_detail {
 // Initial-exec: no __tls_get_addr call on the submit path.
-inline __attribute__((tls_model("initial-exec"))) thread_local uint32_t
-    t_thread_id = 0;
+inline __attribute__((
+    tls_model("initial-exec"))) thread_local uint32_t t_thread_id = 0;
 }  // namespace thread_id_detail
 
 inline uint32_t this_thread_id() {

@@ -80,8 +80,7 @@ void report_recording(int signal, const LaneMarker& marker) {
   recorder->print_recent(STDERR_FILENO, marker.lane_index, kRecentCalls);
   const char* file = recorder->crash_file();
   if (*file == '\0') return;
-  if (recorder->write_crash_file(static_cast<int>(marker.lane_index),
-                                 signal)) {
+  if (recorder->write_crash_file(static_cast<int>(marker.lane_index), signal)) {
     put("tether: recording written to ");
   } else {
     put("tether: could not write the recording to ");

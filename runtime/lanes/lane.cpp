@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "base/fault_injection.h"
+#include "buffers/call_origin.h"
 #include "core/host_api.h"
 #include "core/runtime.h"
 #include "crash/lane_marker.h"
@@ -211,6 +212,8 @@ void Lane::run_request(Slot* slot) {
     seq = ring_->begin(facts_of(*slot, request.id, started));
   }
   crash::begin_call(request.id, request.method);
+  const buffers::CallOrigin origin{request.id, request.key, request.method};
+  buffers::set_current_call(&origin);
   try {
     runtime_.library().table.handle(library_state_, &request);
   } catch (const std::exception& e) {
@@ -219,6 +222,7 @@ void Lane::run_request(Slot* slot) {
   } catch (...) {
     escaped = "unknown exception";
   }
+  buffers::set_current_call(nullptr);
   crash::end_call();
   if (ring_ != nullptr) ring_->finish_run(seq, now_ns() - started);
   if (escaped != nullptr) {

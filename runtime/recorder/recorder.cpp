@@ -226,9 +226,8 @@ void Recorder::print_recent(int fd, uint32_t lane, int count) const {
 
 bool Recorder::write_crash_file(int crash_lane, int signal) const {
   if (crash_file_.empty()) return false;
-  const int fd =
-      ::open(crash_file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-             0600);
+  const int fd = ::open(crash_file_.c_str(),
+                        O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return false;
   const int error = dump(fd, true, crash_lane, signal);
   ::close(fd);

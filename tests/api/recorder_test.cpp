@@ -60,10 +60,10 @@ std::string Hex(std::string_view bytes) {
 
 std::string DigestOf(std::string_view bytes) {
   char text[17];
-  std::snprintf(text, sizeof text, "%016llx",
-                static_cast<unsigned long long>(
-                    tether::recorder::digest_payload(bytes.data(),
-                                                     bytes.size())));
+  std::snprintf(
+      text, sizeof text, "%016llx",
+      static_cast<unsigned long long>(
+          tether::recorder::digest_payload(bytes.data(), bytes.size())));
   return std::string("\"") + text + "\"";
 }
 
@@ -223,8 +223,10 @@ TEST_F(RecorderTest, TheCaptureRingDropsTheOldestPayloadsAndKeepsTheirRecords) {
   ASSERT_EQ(lines.size(), 5u);
   EXPECT_EQ(Field(lines[1], "payload"), "");
   EXPECT_EQ(Field(lines[2], "payload"), "");
-  EXPECT_EQ(Field(lines[3], "payload"), "\"" + Hex(std::string(32, 'c')) + "\"");
-  EXPECT_EQ(Field(lines[4], "payload"), "\"" + Hex(std::string(32, 'd')) + "\"");
+  EXPECT_EQ(Field(lines[3], "payload"),
+            "\"" + Hex(std::string(32, 'c')) + "\"");
+  EXPECT_EQ(Field(lines[4], "payload"),
+            "\"" + Hex(std::string(32, 'd')) + "\"");
   EXPECT_EQ(Field(lines[1], "digest"), DigestOf(std::string(32, 'a')));
 }
 
@@ -287,8 +289,9 @@ TEST_F(RecorderTest, AnUnknownEnvironmentValueIsLoggedAndIgnored) {
   setenv("TETHER_RECORDER", "sometimes", 1);
   LogCapture log;
   Open(Config(1));
-  EXPECT_TRUE(log.Contains("TETHER_RECORDER=sometimes is not off, on or "
-                           "capture; ignored"));
+  EXPECT_TRUE(
+      log.Contains("TETHER_RECORDER=sometimes is not off, on or "
+                   "capture; ignored"));
   RunOne(Call(kNoop));
   EXPECT_EQ(DumpLines(rt(), 0).size(), 2u);
 }

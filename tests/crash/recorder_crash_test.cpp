@@ -103,8 +103,8 @@ std::string MakeDirectory() {
   call.key = 9;
   call.payload = "boom";
   call.payload_len = 4;
-  if (tether_submit(runtime, &call, [](tether_completion*) {}, 0, nullptr) !=
-      TETHER_OK) {
+  if (tether_submit(
+          runtime, &call, [](tether_completion*) {}, 0, nullptr) != TETHER_OK) {
     _exit(5);
   }
   sleep(20);
@@ -138,7 +138,8 @@ void ExpectReportAndFile(const ChildResult& child, const std::string& dir,
   ASSERT_NE(recent, std::string::npos) << report;
   EXPECT_LT(report.find("tether: fatal SIGSEGV"), recent);
   for (int i = 0; i < 4; ++i) {
-    EXPECT_NE(report.find("tether:   seq " + std::to_string(i) + ": method 1, "
+    EXPECT_NE(report.find("tether:   seq " + std::to_string(i) +
+                          ": method 1, "
                           "key 9, 6 bytes"),
               std::string::npos)
         << report;

@@ -9,7 +9,6 @@
 // so a new export without a case here fails ExportsAreAllCovered; the host
 // function table is counted the same way.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <algorithm>

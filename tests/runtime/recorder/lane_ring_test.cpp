@@ -105,8 +105,8 @@ TEST(LaneRingTest, OnlyTheLastEntriesAreHeld) {
 
 TEST(LaneRingTest, CapturedPayloadsReadBackUntilOverwritten) {
   LaneRing ring(8, 48, 16);  // six words: three 16-byte payloads
-  const std::vector<std::string> payloads = {"first payload!!!", "second",
-                                             "third payload", "fourth payload!!"};
+  const std::vector<std::string> payloads = {
+      "first payload!!!", "second", "third payload", "fourth payload!!"};
   for (size_t i = 0; i < payloads.size(); ++i) {
     ring.begin(Facts(i + 1, payloads[i]));
   }
@@ -126,7 +126,7 @@ TEST(LaneRingTest, CapturedPayloadsReadBackUntilOverwritten) {
 }
 
 TEST(LaneRingTest, APayloadThatWouldWrapStartsAtTheRingsStart) {
-  LaneRing ring(8, 40, 24);  // five words
+  LaneRing ring(8, 40, 24);                    // five words
   ring.begin(Facts(1, std::string(24, 'a')));  // words 0-2
   ring.begin(Facts(2, std::string(24, 'b')));  // 3-4 would wrap: 5-7
   Record record;

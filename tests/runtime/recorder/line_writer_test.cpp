@@ -15,7 +15,8 @@ namespace {
 std::string ReadBack(FILE* file) {
   std::rewind(file);
   std::string text;
-  for (int c; (c = std::fgetc(file)) != EOF;) text.push_back(static_cast<char>(c));
+  for (int c; (c = std::fgetc(file)) != EOF;)
+    text.push_back(static_cast<char>(c));
   return text;
 }
 
