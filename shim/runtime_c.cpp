@@ -1,3 +1,4 @@
+#include <cstddef>
 #include <cstring>
 #include <string>
 
@@ -14,6 +15,42 @@ namespace {
 using tether::Status;
 
 constexpr uint32_t kMaxCalls = tether::kMaxCallsInFlight;
+
+// Version 1 of tether_runtime_config ended after buffer_debug; a host built
+// against it passes this size.
+constexpr std::size_t kConfigVersion1Size =
+    offsetof(tether_runtime_config, recorder_entries);
+static_assert(kConfigVersion1Size == 72, "version 1 is frozen");
+
+// Reads the version 2 fields (the recorder) from a config that has them.
+Status read_recorder_config(const tether_runtime_config& config,
+                            tether::recorder::Settings* settings,
+                            std::string* why) {
+  using tether::recorder::LaneRing;
+  if (config.recorder_entries > LaneRing::kMaxEntries) {
+    *why =
+        "recorder_entries must be 0.." + std::to_string(LaneRing::kMaxEntries);
+    return Status::kInvalidArg;
+  }
+  if (config.capture_bytes > LaneRing::kMaxCaptureBytes) {
+    *why = "capture_bytes must be at most 1 GiB";
+    return Status::kInvalidArg;
+  }
+  if (config.capture_bytes != 0 &&
+      config.capture_max_payload > config.capture_bytes) {
+    *why = "capture_max_payload (" +
+           std::to_string(config.capture_max_payload) +
+           ") is above capture_bytes (" + std::to_string(config.capture_bytes) +
+           "): no payload that large could be kept";
+    return Status::kInvalidArg;
+  }
+  settings->entries = config.recorder_entries;
+  settings->capture_max_payload = config.capture_max_payload;
+  settings->capture_bytes = config.capture_bytes;
+  settings->capture_dir =
+      config.capture_dir != nullptr ? config.capture_dir : "";
+  return Status::kOk;
+}
 
 void set_error(char** error_out, const std::string& message) {
   if (error_out != nullptr) {
@@ -34,11 +71,17 @@ Status read_config(const tether_runtime_config* config,
            std::to_string(sizeof(tether_runtime_config)) + ")";
     return Status::kVersion;
   }
-  if (config->struct_size < sizeof(tether_runtime_config)) {
+  if (config->struct_size < kConfigVersion1Size) {
     *why = "config struct_size " + std::to_string(config->struct_size) +
            " is too small: call tether_runtime_config_init()";
     return Status::kInvalidArg;
   }
+  // The fields the host's struct has, over the defaults for the rest (a
+  // host built against an older header: tether/types.h).
+  tether_runtime_config known = defaults;
+  std::memcpy(&known, config, config->struct_size);
+  known.struct_size = sizeof known;
+  config = &known;
   if (config->lanes == 0 || config->lanes > tether::kMaxLanes) {
     *why = "lanes must be 1.." + std::to_string(tether::kMaxLanes);
     return Status::kInvalidArg;
@@ -87,7 +130,7 @@ Status read_config(const tether_runtime_config* config,
     return Status::kInvalidArg;
   }
   options->buffer_debug = config->buffer_debug == 1;
-  return Status::kOk;
+  return read_recorder_config(*config, &options->recorder, why);
 }
 
 template <class Load>
@@ -142,6 +185,10 @@ TETHER_API void tether_runtime_config_init(tether_runtime_config* config) {
   config->library_data = nullptr;
   config->growth_threshold = defaults.growth_threshold;
   config->leak_check = defaults.leak_check;
+  config->recorder_entries = defaults.recorder.entries;
+  config->capture_max_payload = defaults.recorder.capture_max_payload;
+  config->capture_bytes = defaults.recorder.capture_bytes;
+  config->capture_dir = nullptr;
 }
 
 TETHER_API tether_status tether_runtime_open(

@@ -69,6 +69,9 @@ var (
 	// its start or after it was freed (TETHER_E_BUFFER_CORRUPT, pinned at
 	// 19; spelled as a number so older headers still compile).
 	ErrBufferCorrupt = &Error{Code: 19}
+	// ErrIO: writing to a file descriptor failed (DumpRecording); the
+	// Message gives the system's reason.
+	ErrIO = &Error{Code: int32(C.TETHER_E_IO)}
 )
 
 // statusNames mirrors tether_status_str for the pinned values.
@@ -93,6 +96,7 @@ var statusNames = [...]string{
 	"TETHER_E_DOUBLE_FREE",
 	"TETHER_E_INTERNAL",
 	"TETHER_E_BUFFER_CORRUPT",
+	"TETHER_E_IO",
 }
 
 // StatusName returns the C name of a tether_status ("TETHER_E_BUSY"), or

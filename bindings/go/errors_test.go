@@ -25,7 +25,7 @@ func TestErrorsEverySentinelHasItsOwnCode(t *testing.T) {
 		ErrDeadline, ErrLibrary, ErrStaleTicket, ErrAlreadyCompleted,
 		ErrWouldDeadlock, ErrForked, ErrNoMemory, ErrTooLarge, ErrLoad,
 		ErrVersion, ErrWrongThread, ErrForeignBuffer, ErrDoubleFree, ErrInternal,
-		ErrBufferCorrupt}
+		ErrBufferCorrupt, ErrIO}
 	if len(sentinels) != len(statusNames)-1 {
 		t.Fatalf("%d sentinels for %d error statuses", len(sentinels), len(statusNames)-1)
 	}

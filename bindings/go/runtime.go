@@ -113,7 +113,28 @@ type Options struct {
 	// when set, wins over it. false leaves the mode as it is: a runtime
 	// never switches buffers back to release mode.
 	BufferDebug bool
+	// RecorderEntries is how many records of the calls it took each lane
+	// keeps (the boundary recorder, see DumpRecording), rounded up to a
+	// power of two, at most 65536. 0 means 256; RecorderOff turns it off.
+	// The environment variable TETHER_RECORDER=off|on|capture wins over it
+	// and over CaptureBytes.
+	RecorderEntries int
+	// CaptureBytes is how many bytes of payloads each lane keeps, the
+	// latest ones, so that tether-replay can send the calls again; 0 keeps
+	// none. At most 1 GiB.
+	CaptureBytes uint64
+	// CaptureMaxPayload is the largest payload captured (0 means 4096); at
+	// most CaptureBytes.
+	CaptureMaxPayload uint32
+	// CaptureDir is where a crash on a lane writes the runtime's recording,
+	// with its payloads, as tether-capture-<pid>-<runtime>.jsonl (the crash
+	// report names the file; see InstallCrashHandler). Empty: no file. The
+	// environment variable TETHER_CAPTURE_DIR wins over it.
+	CaptureDir string
 }
+
+// RecorderOff, as Options.RecorderEntries, turns the recorder off.
+const RecorderOff = -1
 
 // Runtime is a library served by tether on lanes it owns. Open one with
 // OpenPath or OpenLibrary, call it from any number of goroutines, and Close
@@ -203,12 +224,12 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 	var rt *C.tether_runtime
 	var why *C.char
 	if status := openC(config, &rt, &why); status != C.TETHER_OK {
-		C.free(unsafe.Pointer(config))
+		freeConfig(config)
 		return nil, statusError(status, takeString(why))
 	}
 	maxCalls := int(config.max_calls_in_flight)
 	growthThreshold := uint64(config.growth_threshold)
-	C.free(unsafe.Pointer(config))
+	freeConfig(config)
 
 	e := &engine{
 		rt:           rt,
@@ -253,7 +274,14 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 	return r, nil
 }
 
-// config builds a C config (C memory: the caller frees it) from o.
+// freeConfig frees a config from Options.config and the string it holds.
+func freeConfig(config *C.tether_runtime_config) {
+	C.free(unsafe.Pointer(config.capture_dir))
+	C.free(unsafe.Pointer(config))
+}
+
+// config builds a C config (C memory: the caller frees it with freeConfig)
+// from o.
 func (o *Options) config() (*C.tether_runtime_config, error) {
 	config := (*C.tether_runtime_config)(C.malloc(C.sizeof_tether_runtime_config))
 	C.tether_runtime_config_init(config)
@@ -311,6 +339,21 @@ func (o *Options) config() (*C.tether_runtime_config, error) {
 	}
 	if o.BufferDebug {
 		config.buffer_debug = 1
+	}
+	switch {
+	case o.RecorderEntries == RecorderOff:
+		config.recorder_entries = 0
+	case o.RecorderEntries < 0 || o.RecorderEntries > 1<<16:
+		return invalid("Options: RecorderEntries %d is not RecorderOff or 0..65536", o.RecorderEntries)
+	case o.RecorderEntries > 0:
+		config.recorder_entries = C.uint32_t(o.RecorderEntries)
+	}
+	config.capture_bytes = C.uint64_t(o.CaptureBytes)
+	if o.CaptureMaxPayload > 0 {
+		config.capture_max_payload = C.uint32_t(o.CaptureMaxPayload)
+	}
+	if o.CaptureDir != "" {
+		config.capture_dir = C.CString(o.CaptureDir) // tether copies it at open
 	}
 	return config, nil
 }

@@ -27,6 +27,10 @@ int main(void) {
   FIELD(tether_runtime_config, growth_threshold);
   FIELD(tether_runtime_config, leak_check);
   FIELD(tether_runtime_config, buffer_debug);
+  FIELD(tether_runtime_config, recorder_entries);
+  FIELD(tether_runtime_config, capture_max_payload);
+  FIELD(tether_runtime_config, capture_bytes);
+  FIELD(tether_runtime_config, capture_dir);
   SIZE(tether_call);
   FIELD(tether_call, method);
   FIELD(tether_call, flags);

@@ -44,6 +44,8 @@ const char* status_name(tether_status status) {
       return "TETHER_E_INTERNAL";
     case TETHER_E_BUFFER_CORRUPT:
       return "TETHER_E_BUFFER_CORRUPT";
+    case TETHER_E_IO:
+      return "TETHER_E_IO";
     default:
       return "TETHER_E_UNKNOWN";
   }

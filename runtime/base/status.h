@@ -30,6 +30,7 @@ enum class Status : int32_t {
   kDoubleFree = TETHER_E_DOUBLE_FREE,
   kInternal = TETHER_E_INTERNAL,
   kBufferCorrupt = TETHER_E_BUFFER_CORRUPT,
+  kIo = TETHER_E_IO,
 };
 
 constexpr tether_status to_c(Status status) {

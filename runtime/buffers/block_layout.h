@@ -54,7 +54,12 @@ struct alignas(kAlignment) BlockHeader {
   Mode mode = Mode::kRelease;
   BlockState state = BlockState::kLive;
   bool damage_reported = false;  // counted once, however often found
-  uint8_t reserved[21] = {};
+  uint8_t reserved = 0;
+  // The call a lane was running when the block was made (call_origin.h),
+  // or 0s.
+  uint32_t origin_method = 0;
+  uint64_t origin_ticket = 0;
+  uint64_t origin_key = 0;
   uint64_t magic = kHeaderMagic;  // last: next to the data or front guard
 };
 static_assert(sizeof(BlockHeader) == 80);

@@ -94,6 +94,8 @@ BlockFacts facts_of(const void* data, const Entry& entry) {
     facts.serial = header.serial;
     facts.allocated_at = header.allocated_at;
     facts.freed_at = header.freed_at;
+    facts.origin = {header.origin_ticket, header.origin_key,
+                    header.origin_method};
   }
   return facts;
 }

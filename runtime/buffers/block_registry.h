@@ -26,6 +26,7 @@
 #include <functional>
 
 #include "buffers/block_layout.h"
+#include "buffers/call_origin.h"
 #include "buffers/site.h"
 
 namespace tether::buffers {
@@ -51,6 +52,7 @@ struct BlockFacts {
   Site allocated_at;
   Site freed_at;
   bool sites_known = true;  // false when the header was found overwritten
+  CallOrigin origin;        // when sites_known
 };
 
 enum class Membership : uint8_t {

@@ -14,6 +14,7 @@
 #include "buffers/block_release.h"
 #include "buffers/buffer_mode.h"
 #include "buffers/buffer_watch.h"
+#include "buffers/call_origin.h"
 #include "buffers/misuse_report.h"
 #include "buffers/quarantine.h"
 #include "log/log.h"
@@ -34,6 +35,11 @@ BlockHeader* new_block(std::size_t size, Mode mode, Site site) {
   header->size = size;
   header->serial = g_next_serial.fetch_add(1, std::memory_order_relaxed);
   header->mode = mode;
+  if (const CallOrigin* origin = current_call()) {
+    header->origin_method = origin->method;
+    header->origin_ticket = origin->ticket;
+    header->origin_key = origin->key;
+  }
   if (mode == Mode::kDebug) {
     std::memset(front_guard_of(header), kGuardByte, kFrontGuardBytes);
     std::memset(data_of(header), kNewByte, size);

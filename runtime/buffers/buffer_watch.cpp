@@ -16,8 +16,19 @@ std::string heaviest_site() {
     std::vector<SiteTotal> sites = live_by_site();
     if (sites.empty()) return "no live buffers left";
     const SiteTotal& top = sites.front();
-    return "most at " + top.name + ": " + std::to_string(top.count) +
-           " buffers, " + std::to_string(top.bytes) + " bytes";
+    std::string text = "most at " + top.name + ": " +
+                       std::to_string(top.count) + " buffers, " +
+                       std::to_string(top.bytes) + " bytes";
+    std::vector<MadeByCall> oldest = oldest_made_by_calls(1, 0);
+    if (!oldest.empty()) {
+      const MadeByCall& first = oldest.front();
+      text += "; the oldest made by a call: " + std::to_string(first.size) +
+              " bytes at " + first.site + " by method " +
+              std::to_string(first.origin.method) + ", key " +
+              std::to_string(first.origin.key) + " (ticket " +
+              std::to_string(first.origin.ticket) + ")";
+    }
+    return text;
   } catch (const std::bad_alloc&) {
     return "site unknown: out of memory";
   }

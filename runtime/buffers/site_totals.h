@@ -9,10 +9,12 @@
 #ifndef TETHER_RUNTIME_BUFFERS_SITE_TOTALS_H_
 #define TETHER_RUNTIME_BUFFERS_SITE_TOTALS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "buffers/call_origin.h"
 #include "buffers/site.h"
 
 namespace tether::buffers {
@@ -28,6 +30,20 @@ struct SiteTotal {
 // most buffers, then name). Buffers whose header was overwritten are
 // grouped under an unknown site. Throws std::bad_alloc.
 std::vector<SiteTotal> live_by_site();
+
+// A live buffer a lane made inside a call (call_origin.h).
+struct MadeByCall {
+  uint64_t serial = 0;  // allocation order, process-wide
+  uint64_t size = 0;
+  std::string site;  // describe(allocated_at)
+  CallOrigin origin;
+};
+
+// The `count` oldest live buffers made inside calls whose ticket carries
+// `runtime_tag` (slots/slot.h), or any runtime's when it is 0; oldest
+// first.
+std::vector<MadeByCall> oldest_made_by_calls(std::size_t count,
+                                             uint16_t runtime_tag);
 
 }  // namespace tether::buffers
 

@@ -10,11 +10,18 @@
 #include "core/runtime.h"
 #include "handles/handle_table.h"
 #include "log/log.h"
+#include "slots/slot.h"
+#include "tether/call.h"
 
 namespace tether {
 namespace {
 
 constexpr int kSitesShown = 10;
+constexpr std::size_t kCallsShown = 5;
+
+std::string key_text(uint64_t key) {
+  return key == TETHER_KEY_ANY ? "any" : std::to_string(key);
+}
 
 // A finding: a line of its own, with the count the findings add up.
 void add_finding(std::string& text, uint64_t& findings, uint64_t count,
@@ -88,6 +95,18 @@ LeakReport make_leak_report(const Runtime& runtime) {
       }
       process += "    " + std::to_string(site.count) + " (" +
                  std::to_string(site.bytes) + " bytes) at " + site.name + "\n";
+    }
+    std::vector<buffers::MadeByCall> oldest = buffers::oldest_made_by_calls(
+        kCallsShown, ticket::tag_for(runtime.id()));
+    if (!oldest.empty()) {
+      process += "    the oldest made by this runtime's calls:\n";
+      for (const auto& made : oldest) {
+        process += "      " + std::to_string(made.size) + " bytes at " +
+                   made.site + ", by method " +
+                   std::to_string(made.origin.method) + " key " +
+                   key_text(made.origin.key) + " (ticket " +
+                   std::to_string(made.origin.ticket) + ")\n";
+      }
     }
   }
   HandleTable& handles = HandleTable::process_wide();

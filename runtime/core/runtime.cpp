@@ -50,6 +50,8 @@ Runtime::Runtime(LoadedLibrary library, const RuntimeOptions& options)
                  SlotPool::kReturnBatch * (options.lanes + 1),
              ticket::tag_for(id_)),
       ports_(queues_, pooled_ports()),
+      recorder_(recorder::with_environment(options.recorder), options.lanes,
+                library_.name, id_),
       ledger_(std::make_shared<CallLedger>(options.max_calls_in_flight)),
       calls_(ledger_->calls),
       bytes_in_flight_(ledger_->bytes),

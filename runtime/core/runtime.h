@@ -28,6 +28,7 @@
 #include "core/counters.h"
 #include "core/library_loader.h"
 #include "queues/producer_port.h"
+#include "recorder/recorder.h"
 #include "slots/slot_pool.h"
 #include "tether/call.h"
 #include "tether/runtime.h"
@@ -70,6 +71,8 @@ struct RuntimeOptions {
   // Switch tether buffers (process-wide) to debug mode at open, unless
   // TETHER_BUFFERS says otherwise.
   bool buffer_debug = false;
+  // The boundary recorder, before TETHER_RECORDER and TETHER_CAPTURE_DIR.
+  recorder::Settings recorder;
 
   // Values the call credits bound (calls in flight, a lane's queue depth)
   // are only worth a line once they reach those credits: below them, a
@@ -155,6 +158,8 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   QueueSet& queues() { return queues_; }
   SlotPool& slots() { return slots_; }
   DeliveryThread& delivery() { return *delivery_; }
+  recorder::Recorder& recorder() { return recorder_; }
+  const recorder::Recorder& recorder() const { return recorder_; }
 
  private:
   Runtime(LoadedLibrary library, const RuntimeOptions& options);
@@ -211,6 +216,7 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   QueueSet queues_;
   SlotPool slots_;
   PortPool ports_;  // after queues_: its tokens die before the queues
+  recorder::Recorder recorder_;  // before the lanes, which write into it
   std::vector<std::unique_ptr<Lane>> lanes_;
   std::unique_ptr<DeliveryThread> delivery_;
 

@@ -188,6 +188,8 @@ Status Runtime::reply(Lane& lane, uint64_t request, void* result,
       break;
     }
   }
+  lane.record_outcome(request, slot_word::status(updated),
+                      won && is_error ? code : 0);
   if (won) {
     if (options_.deliver_on_lane) {
       lane.defer_delivery(slot);
@@ -220,6 +222,7 @@ Status Runtime::reply_past_deadline(Lane& lane, Slot* slot, uint64_t request,
                               won ? flags | slot_word::kClaimed : flags);
   } while (!slot->word.compare_exchange_weak(
       word, updated, std::memory_order_acq_rel, std::memory_order_acquire));
+  lane.record_outcome(request, slot_word::status(updated), 0);
   late_replies_.fetch_add(1, std::memory_order_relaxed);
   TETHER_LOG_DBG("reply: request %llu came after its deadline; result freed",
                  static_cast<unsigned long long>(request));

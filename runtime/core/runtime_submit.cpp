@@ -6,6 +6,7 @@
 #include "base/alloc_fault.h"
 #include "base/clock.h"
 #include "base/fault_injection.h"
+#include "base/thread_id.h"
 #include "buffers/buffer_allocator.h"
 #include "completion/completion_queue.h"
 #include "core/runtime.h"
@@ -13,6 +14,7 @@
 #include "lanes/lane.h"
 #include "log/log.h"
 #include "log/rate_limit.h"
+#include "tether/buffer.h"
 
 namespace tether {
 namespace {
@@ -92,6 +94,9 @@ Status Runtime::validate(const tether_call& call, std::size_t* bytes) const {
   return Status::kOk;
 }
 
+static_assert(TETHER_BUF_MAX_SIZE <= UINT32_MAX,
+              "a payload's length fits the slot's 32 bits");
+
 Status Runtime::fill_slot(Slot* slot, const tether_call& call,
                           const CompletionTarget& target, uint64_t now) {
   // Every request field is written: a released slot keeps its last call's.
@@ -102,7 +107,9 @@ Status Runtime::fill_slot(Slot* slot, const tether_call& call,
                    : lane_for_key(call.key, options_.lanes);
   slot->target = target;
   slot->ran_on_lane.store(kNoLane, std::memory_order_relaxed);
-  slot->payload_len = call.payload_len;
+  // validate() kept it within max_payload_bytes, at most 2^30.
+  slot->payload_len = static_cast<uint32_t>(call.payload_len);
+  slot->submitter_thread = this_thread_id();
   slot->payload = nullptr;
   slot->payload_buffer = nullptr;
   slot->payload_heap = nullptr;

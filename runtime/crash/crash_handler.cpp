@@ -1,6 +1,7 @@
 #include "crash/crash_handler.h"
 
 #include <execinfo.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,12 +12,16 @@
 
 #include "crash/lane_marker.h"
 #include "log/log.h"
+#include "recorder/recorder.h"
 
 namespace tether::crash {
 namespace {
 
 constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 constexpr int kMaxFrames = 64;
+constexpr int kRecentCalls = 16;
+
+std::atomic<bool> g_file_written{false};
 
 struct sigaction g_replaced[NSIG];
 std::atomic<bool> g_installed{false};
@@ -66,6 +71,34 @@ const char* signal_name(int signal) {
   }
 }
 
+// The recorder's part: the lane's last calls, then the file. The frames
+// come first: if reading the rings faulted, the report would still hold
+// them.
+void report_recording(int signal, const LaneMarker& marker) {
+  const recorder::Recorder* recorder = marker.recorder;
+  if (recorder == nullptr || !recorder->on()) {
+    put("tether: the recorder is off: no record of the calls before it\n");
+    return;
+  }
+  recorder->print_recent(STDERR_FILENO, marker.lane_index, kRecentCalls);
+  const char* file = recorder->crash_file();
+  if (*file == '\0') return;
+  // One file a process: a second lane's crash must not cut the first's.
+  if (g_file_written.exchange(true)) {
+    put("tether: the recording was written by the first lane to crash, to ");
+    put(file);
+    put("\n");
+    return;
+  }
+  if (recorder->write_crash_file(static_cast<int>(marker.lane_index), signal)) {
+    put("tether: recording written to ");
+  } else {
+    put("tether: could not write the recording to ");
+  }
+  put(file);
+  put("\n");
+}
+
 void report(int signal, const siginfo_t* info, const LaneMarker& marker) {
   put("tether: fatal ");
   put(signal_name(signal));
@@ -98,6 +131,7 @@ void report(int signal, const siginfo_t* info, const LaneMarker& marker) {
   void* frames[kMaxFrames];
   int count = backtrace(frames, kMaxFrames);
   backtrace_symbols_fd(frames, count, STDERR_FILENO);
+  report_recording(signal, marker);
   put("tether: passing the signal on to the handler it replaced\n");
 }
 
@@ -122,10 +156,22 @@ void chain(int signal, siginfo_t* info, void* context) {
   raise(signal);
 }
 
+// Two lanes that fault at once would interleave their reports and write
+// the recording's file over each other: the second waits until the first
+// has written its report (the first then usually ends the process).
+std::atomic<bool> g_reporting{false};
+
 void on_fatal_signal(int signal, siginfo_t* info, void* context) {
   const int saved_errno = errno;
-  const LaneMarker& marker = this_thread_marker();
-  if (marker.is_lane != 0) report(signal, info, marker);
+  LaneMarker& marker = this_thread_marker();
+  if (marker.is_lane != 0 && marker.reported == 0) {
+    marker.reported = 1;
+    while (g_reporting.exchange(true, std::memory_order_acquire)) {
+      sched_yield();
+    }
+    report(signal, info, marker);
+    g_reporting.store(false, std::memory_order_release);
+  }
   errno = saved_errno;
   chain(signal, info, context);
 }

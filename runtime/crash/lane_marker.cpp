@@ -17,9 +17,12 @@ __attribute__((tls_model("initial-exec"))) thread_local void* t_alt_stack =
 
 LaneMarker& this_thread_marker() { return t_marker; }
 
-void enter_lane(uint32_t index, const char* library_name) {
+void enter_lane(uint32_t index, const char* library_name,
+                const recorder::Recorder* recorder) {
   t_marker.lane_index = index;
   t_marker.library_name = library_name;
+  t_marker.recorder = recorder;
+  t_marker.reported = 0;
   t_marker.ticket = 0;
   t_marker.is_lane = 1;
   void* stack = std::malloc(kAltStackSize);

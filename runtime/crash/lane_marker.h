@@ -12,6 +12,10 @@
 #include <cstddef>
 #include <cstdint>
 
+namespace tether::recorder {
+class Recorder;
+}
+
 namespace tether::crash {
 
 struct LaneMarker {
@@ -20,6 +24,11 @@ struct LaneMarker {
   volatile uint64_t ticket;  // 0 when no call is in the handler
   volatile uint32_t method;
   const char* volatile library_name;
+  // The lane's runtime's recorder: outlives the lane thread.
+  const recorder::Recorder* volatile recorder;
+  // Set once this thread has written its report: a second fatal signal on
+  // it (a sanitizer's abort after its own report) only chains.
+  volatile int reported;
 };
 
 inline constexpr std::size_t kAltStackSize = 64 * 1024;
@@ -28,7 +37,8 @@ inline constexpr std::size_t kAltStackSize = 64 * 1024;
 LaneMarker& this_thread_marker();
 
 // Lane thread: marks it as lane `index` and gives it an alternate stack.
-void enter_lane(uint32_t index, const char* library_name);
+void enter_lane(uint32_t index, const char* library_name,
+                const recorder::Recorder* recorder);
 // Lane thread: unmarks it and frees the alternate stack.
 void leave_lane();
 

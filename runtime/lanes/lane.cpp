@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "base/fault_injection.h"
+#include "buffers/call_origin.h"
 #include "core/host_api.h"
 #include "core/runtime.h"
 #include "crash/lane_marker.h"
@@ -46,6 +47,7 @@ void name_and_pin(uint32_t index, bool pin) {
 Lane::Lane(Runtime& runtime, uint32_t index)
     : runtime_(runtime),
       index_(index),
+      ring_(runtime.recorder().lane(index)),
       own_consumer_(*runtime.queues().lanes[index]),
       shared_consumer_(runtime.queues().shared),
       delivery_producer_(runtime.queues().delivery),
@@ -104,7 +106,8 @@ bool Lane::start_library(std::string* error) {
 
 void Lane::run() {
   t_current_lane = this;
-  crash::enter_lane(index_, runtime_.library().name.c_str());
+  crash::enter_lane(index_, runtime_.library().name.c_str(),
+                    &runtime_.recorder());
   name_and_pin(index_, runtime_.options().pin_lanes);
   std::string error;
   bool started = start_library(&error);
@@ -182,6 +185,11 @@ void Lane::run_request(Slot* slot) {
   uint64_t word = slot->word.load(std::memory_order_acquire);
   if (slot_word::flags(word) & slot_word::kClaimed) {
     // Cancelled, past its deadline or shut down while queued: never run.
+    if (ring_ != nullptr) {
+      const uint64_t id =
+          runtime_.slots().ticket_of(slot_word::generation(word), *slot);
+      ring_->skipped(facts_of(*slot, id, now_ns()), slot_word::status(word));
+    }
     runtime_.let_go(slot, slot_word::kLaneDone);
     return;
   }
@@ -197,7 +205,15 @@ void Lane::run_request(Slot* slot) {
   request.payload_len = slot->payload_len;
   const char* escaped = nullptr;
   std::string what;
+  uint64_t started = 0;
+  uint64_t seq = 0;
+  if (ring_ != nullptr) {
+    started = now_ns();
+    seq = ring_->begin(facts_of(*slot, request.id, started));
+  }
   crash::begin_call(request.id, request.method);
+  const buffers::CallOrigin origin{request.id, request.key, request.method};
+  buffers::set_current_call(&origin);
   try {
     runtime_.library().table.handle(library_state_, &request);
   } catch (const std::exception& e) {
@@ -206,7 +222,9 @@ void Lane::run_request(Slot* slot) {
   } catch (...) {
     escaped = "unknown exception";
   }
+  buffers::set_current_call(nullptr);
   crash::end_call();
+  if (ring_ != nullptr) ring_->finish_run(seq, now_ns() - started);
   if (escaped != nullptr) {
     TETHER_LOG_ERR("lane %u: an exception escaped the library's handler: %s",
                    index_, escaped);
@@ -214,6 +232,20 @@ void Lane::run_request(Slot* slot) {
         std::string("exception escaped the library's handler: ") + escaped;
     runtime_.reply(*this, request.id, nullptr, 0, true, -1, message.c_str());
   }
+}
+
+recorder::CallFacts Lane::facts_of(const Slot& slot, uint64_t ticket,
+                                   uint64_t start_ns) const {
+  recorder::CallFacts facts;
+  facts.ticket = ticket;
+  facts.key = slot.key;
+  facts.method = slot.method;
+  facts.thread = slot.submitter_thread;
+  facts.payload = slot.payload;
+  facts.payload_len = slot.payload_len;
+  facts.submit_ns = slot.submit_ns;
+  facts.start_ns = start_ns;
+  return facts;
 }
 
 void Lane::deliver_deferred() {

@@ -26,6 +26,7 @@
 #include "core/counters.h"
 #include "lanes/event_loop.h"
 #include "queues/queues.h"
+#include "recorder/lane_ring.h"
 #include "tether/types.h"
 #include "watch/growth_watch.h"
 
@@ -71,6 +72,11 @@ class Lane : public tether_lane {
   // Lane thread: hands a claimed reply to the delivery thread.
   void hand_to_delivery(Slot* slot);
 
+  // Lane thread: notes a call's outcome in the recorder (if it is on).
+  void record_outcome(uint64_t request, tether_status status, int32_t code) {
+    if (ring_ != nullptr) ring_->set_outcome(request, status, code);
+  }
+
   // Lane thread: a library gauge (a VM's stack top, a cache's size), watched
   // for growth like tether's own counters.
   Status register_gauge(const char* name, uint32_t* gauge_out);
@@ -86,11 +92,14 @@ class Lane : public tether_lane {
   void deliver_deferred();
   bool queues_look_empty() const;
   void finish();
+  recorder::CallFacts facts_of(const Slot& slot, uint64_t ticket,
+                               uint64_t start_ns) const;
 
   Runtime& runtime_;
   const uint32_t index_;
   EventLoop loop_;
   CompletionCounters counters_;
+  recorder::LaneRing* const ring_;  // nullptr: the recorder is off
   moodycamel::ConsumerToken own_consumer_;
   moodycamel::ConsumerToken shared_consumer_;
   moodycamel::ProducerToken delivery_producer_;

@@ -122,7 +122,8 @@ struct alignas(kCacheLine) Slot {
   uint32_t lane = 0;  // the lane queue it was sent to, or kNoLane (shared)
   uint64_t key = 0;
   const void* payload = nullptr;
-  std::size_t payload_len = 0;
+  uint32_t payload_len = 0;       // at most TETHER_BUF_MAX_SIZE (2^30)
+  uint32_t submitter_thread = 0;  // OS thread id, for the recorder
   uint64_t submit_ns = 0;
   uint64_t deadline_ns = 0;  // 0: none
 

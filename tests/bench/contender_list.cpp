@@ -22,6 +22,12 @@ const RuntimeChoice kOnThread =
 // A lane that parks as soon as it is idle: what spinning buys (or costs,
 // when the caller and the lane end up sharing a core).
 const RuntimeChoice kOnLaneNoSpin = kOnLane.with_spin_ns(0);
+// What the boundary recorder costs: off, and capturing 64-byte payloads
+// against the same payloads uncaptured.
+const RuntimeChoice kRecorderOffChoice = kOnLane.with_recorder_entries(0);
+const RuntimeChoice kPayload64Choice = kOnLane.with_payload_bytes(64);
+const RuntimeChoice kCapture64Choice =
+    kPayload64Choice.with_capture_bytes(uint64_t{1} << 20);
 // std::async creates a thread per call (tens of microseconds each); it gets
 // this many times fewer calls, so a full run stays within minutes.
 constexpr uint64_t kThreadPerCallRoundTripDivisor = 25;
@@ -64,6 +70,24 @@ std::vector<RoundTripSpec> round_trip_contenders() {
        Role::kReference, 1,
        [](const Handler& h) {
          return make_tether_callback_round_trip(h, kOnLane);
+       }},
+      {name::kRecorderOff,
+       "as 'callback on lane', with the boundary recorder off", Role::kTether,
+       1,
+       [](const Handler& h) {
+         return make_tether_callback_round_trip(h, kRecorderOffChoice);
+       }},
+      {name::kPayload64,
+       "as 'callback on lane', each call carrying 64 payload bytes",
+       Role::kTether, 1,
+       [](const Handler& h) {
+         return make_tether_callback_round_trip(h, kPayload64Choice);
+       }},
+      {name::kCapture64,
+       "as '64 B payload', with payload capture on (1 MiB a lane)",
+       Role::kTether, 1,
+       [](const Handler& h) {
+         return make_tether_callback_round_trip(h, kCapture64Choice);
        }},
       {"tether, callback on delivery thr",
        "tether_submit; callback on the delivery thread sets a flag; caller "
@@ -127,6 +151,24 @@ std::vector<PipelineSpec> pipeline_contenders() {
        Role::kReference, 1,
        [](const Handler& h) {
          return make_tether_callback_pipeline(h, kOnLane);
+       }},
+      {name::kRecorderOff,
+       "as 'callback on lane', with the boundary recorder off", Role::kTether,
+       1,
+       [](const Handler& h) {
+         return make_tether_callback_pipeline(h, kRecorderOffChoice);
+       }},
+      {name::kPayload64,
+       "as 'callback on lane', each call carrying 64 payload bytes",
+       Role::kTether, 1,
+       [](const Handler& h) {
+         return make_tether_callback_pipeline(h, kPayload64Choice);
+       }},
+      {name::kCapture64,
+       "as '64 B payload', with payload capture on (1 MiB a lane)",
+       Role::kTether, 1,
+       [](const Handler& h) {
+         return make_tether_callback_pipeline(h, kCapture64Choice);
        }},
       {"tether, callback on delivery thr",
        "tether_submit, retry on BUSY; delivery-thread callback counts; "

@@ -129,6 +129,12 @@ GoalReport evaluate_goals(const Results& results) {
   goals.push_back(ratio_goal("pipelined, 1 submitter: tether >= 8x Asio post",
                              tp(name::kTetherOnLane), tp(name::kAsioPost), 8.0,
                              false));
+  goals.push_back(ratio_goal("round trip: recorder on <= 1.05x recorder off",
+                             rt(name::kTetherOnLane), rt(name::kRecorderOff),
+                             1.05, true));
+  goals.push_back(ratio_goal("pipelined: recorder on >= 0.95x recorder off",
+                             tp(name::kTetherOnLane), tp(name::kRecorderOff),
+                             0.95, false));
   goals.push_back(ratio_goal(
       "batched submit + batched cq drain >= 25% of moodycamel bulk 32",
       tp(name::kTetherBatchCq), tp(name::kMoodycamelBulk), 0.25, false));
@@ -188,6 +194,10 @@ GoalReport evaluate_goals(const Results& results) {
                              rt(name::kBareMinimum), rt(name::kSpinPingPong)));
   notes.push_back(ratio_note("tether / bare minimum (tether's bookkeeping)",
                              rt(name::kTetherOnLane), rt(name::kBareMinimum)));
+  notes.push_back(ratio_note("round trip, 64 B payloads: captured / not",
+                             rt(name::kCapture64), rt(name::kPayload64)));
+  notes.push_back(ratio_note("pipelined, 64 B payloads: captured / not",
+                             tp(name::kCapture64), tp(name::kPayload64)));
   notes.push_back(
       ratio_note("tether parked lane, caller sleeping / eventfd+epoll wake",
                  rt(name::kTetherParked), rt(name::kEventfdEpoll)));

@@ -15,7 +15,7 @@ namespace {
 class TetherCallbackRoundTrip final : public RoundTripContender {
  public:
   TetherCallbackRoundTrip(const Handler& handler, const RuntimeChoice& choice)
-      : call_(handler_call(handler)), runtime_(choice) {}
+      : call_(handler_call(handler, choice)), runtime_(choice) {}
 
   void round_trip() override {
     check_status(tether_submit(runtime_.get(), &call_, &set_flag_on_completion,
@@ -34,7 +34,7 @@ class TetherCallbackRoundTrip final : public RoundTripContender {
 class TetherCallbackPipeline final : public PipelineContender {
  public:
   TetherCallbackPipeline(const Handler& handler, const RuntimeChoice& choice)
-      : call_(handler_call(handler)), runtime_(choice) {}
+      : call_(handler_call(handler, choice)), runtime_(choice) {}
 
   void run(uint64_t count) override {
     counter_.reset();

@@ -1,5 +1,6 @@
 #include "tether_objects.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +24,10 @@ BenchRuntime::BenchRuntime(const RuntimeChoice& choice) {
   if (choice.max_calls_in_flight) {
     config.max_calls_in_flight = *choice.max_calls_in_flight;
   }
+  if (choice.recorder_entries) {
+    config.recorder_entries = *choice.recorder_entries;
+  }
+  config.capture_bytes = choice.capture_bytes;
   char* error = nullptr;
   tether_status status =
       tether_runtime_open(bench_library(), &config, &runtime_, &error);
@@ -56,6 +61,16 @@ tether_call handler_call(const Handler& handler) {
   tether_call call;
   tether_call_init(&call);
   call.method = handler.method;
+  return call;
+}
+
+tether_call handler_call(const Handler& handler, const RuntimeChoice& choice) {
+  static const unsigned char kPayload[64] = {1, 2, 3, 4, 5, 6, 7, 8};
+  tether_call call = handler_call(handler);
+  if (choice.payload_bytes != 0) {
+    call.payload = kPayload;
+    call.payload_len = std::min<size_t>(choice.payload_bytes, sizeof kPayload);
+  }
   return call;
 }
 

@@ -26,6 +26,12 @@ struct RuntimeChoice {
   uint32_t lanes = 1;
   // The calls-in-flight credit; nullopt: the default.
   std::optional<uint32_t> max_calls_in_flight;
+  // The recorder's entries per lane; nullopt: the default (on). 0: off.
+  std::optional<uint32_t> recorder_entries;
+  // Payload capture per lane (0: none).
+  uint64_t capture_bytes = 0;
+  // Each call carries this many payload bytes (at most 64).
+  uint32_t payload_bytes = 0;
 
   // Copies with one setting changed.
   RuntimeChoice with_deliver(int32_t value) const {
@@ -41,6 +47,21 @@ struct RuntimeChoice {
   RuntimeChoice with_lanes(uint32_t value) const {
     RuntimeChoice copy = *this;
     copy.lanes = value;
+    return copy;
+  }
+  RuntimeChoice with_recorder_entries(uint32_t value) const {
+    RuntimeChoice copy = *this;
+    copy.recorder_entries = value;
+    return copy;
+  }
+  RuntimeChoice with_capture_bytes(uint64_t value) const {
+    RuntimeChoice copy = *this;
+    copy.capture_bytes = value;
+    return copy;
+  }
+  RuntimeChoice with_payload_bytes(uint32_t value) const {
+    RuntimeChoice copy = *this;
+    copy.payload_bytes = value;
     return copy;
   }
   RuntimeChoice with_max_calls_in_flight(uint32_t value) const {
@@ -80,6 +101,8 @@ class CompletionQueue {
 
 // A call of the bench library's method for `handler`: no payload, any lane.
 tether_call handler_call(const Handler& handler);
+// As handler_call, carrying the choice's payload bytes (static storage).
+tether_call handler_call(const Handler& handler, const RuntimeChoice& choice);
 
 }  // namespace tether_bench
 

@@ -9,6 +9,7 @@
 // so a new export without a case here fails ExportsAreAllCovered; the host
 // function table is counted the same way.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -205,6 +206,10 @@ std::vector<ExportCase> Cases() {
          tether_status s = tether_runtime_leak_report(f.rt, &report, &findings);
          tether_buf_free(report);
          return status(s);
+       }},
+      {"tether_recorder_dump", Returns::kStatus,
+       [=](Fixture& f) {
+         return status(tether_recorder_dump(f.rt, STDERR_FILENO, 0));
        }},
       {"tether_runtime_stats", Returns::kStatus,
        [=](Fixture& f) {

@@ -214,6 +214,46 @@ TEST(LeakReportTest, NamesUnpolledCompletionsLiveBuffersAndHandles) {
   EXPECT_EQ(tether_runtime_destroy(runtime), TETHER_OK);
 }
 
+TEST(LeakReportTest, NamesTheCallsThatMadeTheOldestLiveResults) {
+  tether_runtime* runtime = open_runtime(TETHER_LEAK_CHECK_OFF);
+  ASSERT_NE(runtime, nullptr);
+  tether_cq* cq = nullptr;
+  ASSERT_EQ(tether_cq_open(runtime, &cq), TETHER_OK);
+  tether_call call;
+  tether_call_init(&call);
+  call.method = kEcho;
+  call.key = 42;
+  call.payload = "kept result";
+  call.payload_len = 11;
+  uint64_t ticket = 0;
+  ASSERT_EQ(tether_submit_cq(runtime, &call, cq, 0, &ticket), TETHER_OK);
+  tether_completion completion;
+  size_t count = 0;
+  ASSERT_EQ(tether_cq_poll(cq, &completion, sizeof completion, 1,
+                           uint64_t{10} * 1000 * 1000 * 1000, &count),
+            TETHER_OK);
+  ASSERT_EQ(count, 1u);
+  void* tagged = tether_buf_alloc_tagged(5, "made-off-the-lanes");
+
+  uint64_t findings = 0;
+  std::string report = report_of(runtime, &findings);
+  const auto heading = report.find("the oldest made by this runtime's calls:");
+  ASSERT_NE(heading, std::string::npos) << report;
+  EXPECT_NE(report.find("11 bytes at ", heading), std::string::npos) << report;
+  EXPECT_NE(report.find(", by method " + std::to_string(kEcho) +
+                            " key 42 (ticket " + std::to_string(ticket) + ")",
+                        heading),
+            std::string::npos)
+      << report;
+  EXPECT_EQ(report.find("5 bytes at", heading), std::string::npos)
+      << "a buffer no call made is not listed: " << report;
+  tether_buf_free(completion.result);
+  tether_buf_free(tagged);
+  EXPECT_EQ(report_of(runtime, &findings), "");
+  tether_cq_destroy(cq);
+  EXPECT_EQ(tether_runtime_destroy(runtime), TETHER_OK);
+}
+
 TEST(LeakReportTest, UnpolledCompletionIsCountedOnceNotAgainAsItsBuffer) {
   tether_runtime* runtime = open_runtime(TETHER_LEAK_CHECK_OFF);
   ASSERT_NE(runtime, nullptr);

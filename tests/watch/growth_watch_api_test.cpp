@@ -15,6 +15,7 @@ namespace {
 
 constexpr uint32_t kSetGauge = 1;
 constexpr uint32_t kHold = 2;
+constexpr uint32_t kEcho = 3;
 
 // Replies at once, except kHold (never, until shutdown). kSetGauge sets the
 // lane's "table size" gauge to the 8-byte value in the payload.
@@ -23,6 +24,10 @@ struct WatchedLane {
       : lane(lane), gauge(lane.register_gauge("table size")) {}
   void handle(const tether::Request& request) {
     if (request.method() == kHold) return;
+    if (request.method() == kEcho) {
+      lane.reply(request, request.payload());
+      return;
+    }
     if (request.method() == kSetGauge) {
       uint64_t value = 0;
       std::memcpy(&value, request.payload().data(), sizeof value);
@@ -303,6 +308,41 @@ TEST_F(GrowthWatchApiTest, LiveBuffersNameTheSiteHoldingTheMost) {
   for (void* data : kept) ASSERT_EQ(tether_buf_free(data), TETHER_OK);
   ASSERT_EQ(tether_buf_free(other), TETHER_OK);
   EXPECT_EQ(lines_with("live tether buffers reached").size(), 1u);
+}
+
+TEST_F(GrowthWatchApiTest, LiveBuffersNameTheCallThatMadeTheOldest) {
+  open(4096, 16384);
+  tether_buf_set_growth_threshold(0, 0);
+  static std::atomic<void*> kept_result{nullptr};
+  tether_call call;
+  tether_call_init(&call);
+  call.method = kEcho;
+  call.key = 7;
+  call.payload = "a result never freed";
+  call.payload_len = 20;
+  uint64_t ticket = 0;
+  ASSERT_EQ(tether_submit(
+                runtime_, &call,
+                [](tether_completion* c) { kept_result.store(c->result); }, 0,
+                &ticket),
+            TETHER_OK);
+  ASSERT_TRUE(eventually([] { return kept_result.load() != nullptr; }));
+  std::vector<void*> kept;
+  for (int i = 0; i < 5000; ++i) {
+    kept.push_back(tether_buf_alloc_tagged(16, "unfreed results"));
+    ASSERT_NE(kept.back(), nullptr);
+  }
+  auto found = lines_with("live tether buffers reached");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("the oldest made by a call: 20 bytes at "),
+            std::string::npos)
+      << found[0];
+  EXPECT_NE(found[0].find("by method " + std::to_string(kEcho) +
+                          ", key 7 (ticket " + std::to_string(ticket) + ")"),
+            std::string::npos)
+      << found[0];
+  for (void* data : kept) ASSERT_EQ(tether_buf_free(data), TETHER_OK);
+  ASSERT_EQ(tether_buf_free(kept_result.exchange(nullptr)), TETHER_OK);
 }
 
 TEST_F(GrowthWatchApiTest, LiveBufferBytesHaveTheirOwnThreshold) {

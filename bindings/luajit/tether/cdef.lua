@@ -54,6 +54,10 @@ typedef struct tether_runtime_config {
   uint64_t growth_threshold;
   int32_t leak_check;
   int32_t buffer_debug;
+  uint32_t recorder_entries;
+  uint32_t capture_max_payload;
+  uint64_t capture_bytes;
+  const char* capture_dir;
 } tether_runtime_config;
 
 void tether_runtime_config_init(tether_runtime_config* config);

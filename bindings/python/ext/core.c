@@ -22,17 +22,26 @@ tether_runtime* tpy_core_runtime(tpy_core* core) {
 
 /* config: (lanes, pin_lanes, deliver, max_calls_in_flight,
  * max_bytes_in_flight, max_payload_bytes, spin_ns, growth_threshold,
- * leak_check, buffer_debug), as tether.Config.as_tuple() gives it. */
+ * leak_check, buffer_debug, recorder_entries, capture_max_payload,
+ * capture_bytes, capture_dir or None), as tether.Config.as_tuple() gives
+ * it. capture_dir points into the tuple's string: the tuple must outlive
+ * the open, which copies it. */
 static int config_parse(PyObject* tuple, tether_runtime_config* config) {
-  unsigned int lanes, max_calls;
+  unsigned int lanes, max_calls, recorder_entries, capture_max_payload;
   int pin, deliver, leak_check, buffer_debug;
-  unsigned long long max_bytes, max_payload, spin, growth;
+  unsigned long long max_bytes, max_payload, spin, growth, capture_bytes;
+  const char* capture_dir = NULL;
   tether_runtime_config_init(config);
-  if (!PyArg_ParseTuple(tuple, "IiiIKKKKii;config", &lanes, &pin, &deliver,
+  if (!PyArg_ParseTuple(tuple, "IiiIKKKKiiIIKz;config", &lanes, &pin, &deliver,
                         &max_calls, &max_bytes, &max_payload, &spin, &growth,
-                        &leak_check, &buffer_debug)) {
+                        &leak_check, &buffer_debug, &recorder_entries,
+                        &capture_max_payload, &capture_bytes, &capture_dir)) {
     return -1;
   }
+  config->recorder_entries = recorder_entries;
+  config->capture_max_payload = capture_max_payload;
+  config->capture_bytes = capture_bytes;
+  config->capture_dir = capture_dir;
   config->lanes = lanes;
   config->pin_lanes = pin;
   config->deliver = deliver;
@@ -409,6 +418,25 @@ static PyObject* core_leak_report(tpy_core* self, PyObject* unused) {
   return result;
 }
 
+/* dump_recording(fd, with_payloads) -> None */
+static PyObject* core_dump_recording(tpy_core* self, PyObject* args) {
+  int fd;
+  int with_payloads;
+  tether_status status;
+  if (!PyArg_ParseTuple(args, "ip", &fd, &with_payloads)) return NULL;
+  if (tpy_core_runtime(self) == NULL) return NULL;
+  {
+    PyThreadState* save = PyEval_SaveThread();
+    status = tether_recorder_dump(self->rt, fd,
+                                  with_payloads ? TETHER_RECORDER_PAYLOADS : 0);
+    PyEval_RestoreThread(save);
+  }
+  if (status != TETHER_OK) {
+    return tpy_raise(status, "writing the recording failed");
+  }
+  Py_RETURN_NONE;
+}
+
 static PyObject* core_lanes(tpy_core* self, PyObject* unused) {
   (void)unused;
   if (tpy_core_runtime(self) == NULL) return NULL;
@@ -455,6 +483,8 @@ static PyMethodDef core_methods[] = {
     {"stats", (PyCFunction)core_stats, METH_NOARGS, "stats() -> tuple"},
     {"leak_report", (PyCFunction)core_leak_report, METH_NOARGS,
      "leak_report() -> (text, findings)"},
+    {"dump_recording", (PyCFunction)core_dump_recording, METH_VARARGS,
+     "dump_recording(fd, with_payloads) -> None"},
     {"lanes", (PyCFunction)core_lanes, METH_NOARGS, "lanes() -> int"},
     {"_set_sync_spin_ns", (PyCFunction)set_sync_spin_ns, METH_O | METH_STATIC,
      "How long call_sync watches for its completion before sleeping."},

@@ -94,6 +94,27 @@ struct tether_runtime_config {
    * mode. */
   int32_t buffer_debug;
   /* END OF VERSION 1 */
+  /* The boundary recorder (tether/recorder.h): how many records each lane
+   * keeps of the calls it took, the last ones; rounded up to a power of
+   * two, at most 65536; 64 bytes each. 0 turns the recorder off. Default
+   * 256. The environment variable TETHER_RECORDER=off|on|capture overrides
+   * it (on: this value, or 256 when it is 0). */
+  uint32_t recorder_entries;
+  /* Payload capture: the largest payload whose bytes a record keeps, so
+   * that tether-replay can send the call again. At most capture_bytes.
+   * Default 4096. */
+  uint32_t capture_max_payload;
+  /* Payload capture: bytes of payloads each lane keeps, the latest ones
+   * (an older payload is dropped, its record stays); at most 1 GiB. 0
+   * (default) captures nothing. TETHER_RECORDER=capture sets it to 1 MiB
+   * when it is 0. Needs the recorder on. */
+  uint64_t capture_bytes;
+  /* Directory into which a crash on a lane writes this runtime's recording
+   * (with the captured payloads), as tether-capture-<pid>-<runtime>.jsonl;
+   * the crash report names the file. NULL (default): no file. Copied at
+   * open. The environment variable TETHER_CAPTURE_DIR overrides it. */
+  const char* capture_dir;
+  /* END OF VERSION 2 */
 };
 
 /* Fills `config` with defaults and sets struct_size.

@@ -60,6 +60,9 @@ extern "C" {
  * or before its start (a guard or header overwritten), or after it was freed.
  * The log names where it was allocated and freed. Fix the writer. */
 #define TETHER_E_BUFFER_CORRUPT ((tether_status)19)
+/* Writing to a file descriptor the host passed failed; the log line gives
+ * the system's reason. */
+#define TETHER_E_IO ((tether_status)20)
 
 /* A static, NUL-terminated name for a status ("TETHER_E_BUSY"); unknown
  * values give "TETHER_E_UNKNOWN".

@@ -15,6 +15,7 @@
 #include "tether/crash.h"
 #include "tether/handle.h"
 #include "tether/log.h"
+#include "tether/recorder.h"
 #include "tether/runtime.h"
 #include "tether/stats.h"
 #include "tether/status.h"

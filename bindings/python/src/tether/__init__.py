@@ -30,6 +30,7 @@ from .errors import (
     TetherError,
     TooLarge,
     VersionError,
+    WriteFailed,
     WouldDeadlock,
     from_status,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "TetherError",
     "TooLarge",
     "VersionError",
+    "WriteFailed",
     "WouldDeadlock",
     "buffers",
     "close_all",

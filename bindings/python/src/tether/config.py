@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Tuple
+from typing import Optional, Tuple
 
 
 class Delivery(enum.IntEnum):
@@ -42,8 +42,18 @@ class Config:
     growth_threshold: int = 4096
     leak_check: LeakCheck = LeakCheck.LOG
     buffer_debug: bool = False
+    #: The boundary recorder: records kept per lane (0 turns it off).
+    recorder_entries: int = 256
+    #: Payload capture: the largest payload kept, and bytes kept per lane
+    #: (0: none).
+    capture_max_payload: int = 4096
+    capture_bytes: int = 0
+    #: Where a crash on a lane writes the recording, or None.
+    capture_dir: Optional[str] = None
 
-    def as_tuple(self) -> Tuple[int, int, int, int, int, int, int, int, int, int]:
+    def as_tuple(
+        self,
+    ) -> Tuple[int, int, int, int, int, int, int, int, int, int, int, int, int, Optional[str]]:
         """The fields in the order the C layer reads them."""
         return (
             int(self.lanes),
@@ -56,4 +66,8 @@ class Config:
             int(self.growth_threshold),
             int(self.leak_check),
             int(self.buffer_debug),
+            int(self.recorder_entries),
+            int(self.capture_max_payload),
+            int(self.capture_bytes),
+            None if self.capture_dir is None else str(self.capture_dir),
         )

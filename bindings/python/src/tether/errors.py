@@ -30,6 +30,7 @@ class Status(enum.IntEnum):
     DOUBLE_FREE = 17
     INTERNAL = 18
     BUFFER_CORRUPT = 19
+    IO = 20
 
 
 class TetherError(Exception):
@@ -132,6 +133,11 @@ class BufferMisuse(TetherError):
     TETHER_E_BUFFER_CORRUPT)."""
 
 
+class WriteFailed(TetherError):
+    """Writing to a file descriptor failed (TETHER_E_IO): a recording dump
+    to a file that cannot be written."""
+
+
 _CLASSES: "dict[int, type[TetherError]]" = {
     Status.INVALID_ARG: InvalidArgument,
     Status.BUSY: Busy,
@@ -149,6 +155,7 @@ _CLASSES: "dict[int, type[TetherError]]" = {
     Status.FOREIGN_BUFFER: BufferMisuse,
     Status.DOUBLE_FREE: BufferMisuse,
     Status.BUFFER_CORRUPT: BufferMisuse,
+    Status.IO: WriteFailed,
 }
 
 

@@ -10,7 +10,7 @@ import os
 import threading
 import warnings
 import weakref
-from typing import Any, Awaitable, Dict, Literal, Optional, Union, overload
+from typing import IO, Any, Awaitable, Dict, Literal, Optional, Union, overload
 
 from . import _tether, log
 from ._aio import LoopChannel
@@ -298,6 +298,19 @@ class Runtime:
         and handles (tether_runtime_leak_report)."""
         text, findings = self._core.leak_report()
         return LeakReport(text, findings)
+
+    def dump_recording(self, file: Union[int, IO[Any]], payloads: bool = False) -> None:
+        """Writes the boundary recorder's JSON lines (each lane's last calls,
+        tether's docs/recorder.md) to ``file``: a descriptor, or an object
+        with ``fileno()`` (flushed first, so the lines follow what it holds).
+        With ``payloads``, the captured payload bytes too. Raises
+        :class:`WriteFailed` when the write fails."""
+        if isinstance(file, int):
+            fd = file
+        else:
+            file.flush()
+            fd = file.fileno()
+        self._core.dump_recording(fd, payloads)
 
     # -- closing -------------------------------------------------------
 

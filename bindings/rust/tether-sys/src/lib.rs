@@ -125,6 +125,10 @@ pub const TETHER_E_DOUBLE_FREE: tether_status = 17;
 pub const TETHER_E_INTERNAL: tether_status = 18;
 /// A tether buffer's bytes were written where they must not be. See tether/status.h.
 pub const TETHER_E_BUFFER_CORRUPT: tether_status = 19;
+/// Writing to a file descriptor the host passed failed. See tether/status.h.
+pub const TETHER_E_IO: tether_status = 20;
+/// `tether_recorder_dump` flag: include captured payloads. See tether/recorder.h.
+pub const TETHER_RECORDER_PAYLOADS: u32 = 1;
 
 // ---------------------------------------------------------------------------
 // tether/buffer.h
@@ -247,6 +251,11 @@ pub struct tether_runtime_config {
     pub growth_threshold: u64,
     pub leak_check: i32,
     pub buffer_debug: i32,
+    // Version 2: the boundary recorder (tether/recorder.h).
+    pub recorder_entries: u32,
+    pub capture_max_payload: u32,
+    pub capture_bytes: u64,
+    pub capture_dir: *const c_char,
 }
 
 // ---------------------------------------------------------------------------
@@ -572,6 +581,13 @@ extern "C" {
     ) -> tether_status;
     /// Number of lanes the runtime runs. See tether/runtime.h.
     pub fn tether_runtime_lanes(runtime: *const tether_runtime) -> u32;
+
+    // tether/recorder.h
+    pub fn tether_recorder_dump(
+        runtime: *const tether_runtime,
+        fd: c_int,
+        flags: u32,
+    ) -> tether_status;
 
     // tether/stats.h
     /// Sets a stats struct's struct_size. See tether/stats.h.

@@ -88,7 +88,8 @@ fn expectations() -> Vec<Expect> {
         tether_runtime_config {
             struct_size, lanes, pin_lanes, deliver, max_calls_in_flight,
             max_bytes_in_flight, max_payload_bytes, spin_ns, library_data,
-            growth_threshold, leak_check, buffer_debug,
+            growth_threshold, leak_check, buffer_debug, recorder_entries,
+            capture_max_payload, capture_bytes, capture_dir,
         }
         tether_stats {
             struct_size, submitted, rejected_busy, completed_ok, completed_library,
@@ -116,7 +117,8 @@ fn expectations() -> Vec<Expect> {
         TETHER_E_ALREADY_COMPLETED, TETHER_E_WOULD_DEADLOCK, TETHER_E_FORKED,
         TETHER_E_NO_MEMORY, TETHER_E_TOO_LARGE, TETHER_E_LOAD, TETHER_E_VERSION,
         TETHER_E_WRONG_THREAD, TETHER_E_FOREIGN_BUFFER, TETHER_E_DOUBLE_FREE,
-        TETHER_E_INTERNAL, TETHER_E_BUFFER_CORRUPT,
+        TETHER_E_INTERNAL, TETHER_E_BUFFER_CORRUPT, TETHER_E_IO,
+        TETHER_RECORDER_PAYLOADS,
         TETHER_BUF_MAX_SIZE, TETHER_BUF_MODE_RELEASE, TETHER_BUF_MODE_DEBUG,
         TETHER_BUF_NEW_BYTE, TETHER_BUF_FREED_BYTE, TETHER_BUF_GUARD_BYTE,
         TETHER_BUF_PROBLEM_DOUBLE_FREE, TETHER_BUF_PROBLEM_FOREIGN,

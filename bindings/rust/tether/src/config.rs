@@ -32,8 +32,8 @@ pub struct Config {
     raw: sys::tether_runtime_config,
 }
 
-// SAFETY: the only pointer in the raw config, library_data, is never set by
-// this crate (it stays NULL); the rest are plain numbers.
+// SAFETY: the raw config's pointers, library_data and capture_dir, are
+// never set by this crate (they stay NULL); the rest are plain numbers.
 unsafe impl Send for Config {}
 // SAFETY: as for Send.
 unsafe impl Sync for Config {}
@@ -83,6 +83,24 @@ impl Config {
             Deliver::OnLane => sys::TETHER_DELIVER_ON_LANE,
             Deliver::OnThread => sys::TETHER_DELIVER_ON_THREAD,
         };
+        self
+    }
+
+    /// Records each lane keeps of the calls it took (the boundary
+    /// recorder, [`Runtime::dump_recording`](crate::Runtime::dump_recording)),
+    /// rounded up to a power of two, at most 65536; 0 turns it off. Default
+    /// 256. `TETHER_RECORDER=off|on|capture` overrides it at open.
+    pub fn recorder_entries(mut self, entries: u32) -> Config {
+        self.raw.recorder_entries = entries;
+        self
+    }
+
+    /// Bytes of payloads each lane keeps for replay (0, the default,
+    /// captures none), and the largest payload kept. The crash file's
+    /// directory is set by `TETHER_CAPTURE_DIR`.
+    pub fn capture(mut self, bytes_per_lane: u64, max_payload: u32) -> Config {
+        self.raw.capture_bytes = bytes_per_lane;
+        self.raw.capture_max_payload = max_payload;
         self
     }
 

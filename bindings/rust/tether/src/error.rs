@@ -49,6 +49,8 @@ pub enum Status {
     Internal,
     /// `TETHER_E_BUFFER_CORRUPT`: a tether buffer was written out of bounds.
     BufferCorrupt,
+    /// `TETHER_E_IO`: writing to a file descriptor failed (a recorder dump).
+    Io,
     /// A code this crate does not know (from a newer tether), or `TETHER_OK`
     /// where an error was required.
     Unknown(i32),
@@ -77,6 +79,7 @@ impl Status {
             sys::TETHER_E_DOUBLE_FREE => Status::DoubleFree,
             sys::TETHER_E_INTERNAL => Status::Internal,
             sys::TETHER_E_BUFFER_CORRUPT => Status::BufferCorrupt,
+            sys::TETHER_E_IO => Status::Io,
             other => Status::Unknown(other),
         }
     }
@@ -103,6 +106,7 @@ impl Status {
             Status::DoubleFree => sys::TETHER_E_DOUBLE_FREE,
             Status::Internal => sys::TETHER_E_INTERNAL,
             Status::BufferCorrupt => sys::TETHER_E_BUFFER_CORRUPT,
+            Status::Io => sys::TETHER_E_IO,
             Status::Unknown(code) => code,
         }
     }
@@ -130,6 +134,7 @@ impl Status {
             Status::DoubleFree => "TETHER_E_DOUBLE_FREE",
             Status::Internal => "TETHER_E_INTERNAL",
             Status::BufferCorrupt => "TETHER_E_BUFFER_CORRUPT",
+            Status::Io => "TETHER_E_IO",
             Status::Unknown(_) => "TETHER_E_UNKNOWN",
         }
     }

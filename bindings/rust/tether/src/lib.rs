@@ -54,6 +54,7 @@ mod batch;
 mod call;
 mod config;
 pub mod log;
+mod recorder;
 mod slot;
 mod stats;
 mod stream;
