@@ -30,7 +30,7 @@ func recordingLines(t *testing.T, text []byte) []map[string]any {
 }
 
 func TestDumpRecordingHasALinePerCallWithItsPayload(t *testing.T) {
-	rt := openNoop(t, &Options{CaptureBytes: 1 << 16})
+	rt := openNoop(t, &Options{RecorderEntries: 256, CaptureBytes: 1 << 16})
 	payload := []byte("recorded from Go")
 	if _, err := rt.Call(background, nooplib.MethodEcho, 12, payload); err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func TestDumpRecordingHasALinePerCallWithItsPayload(t *testing.T) {
 }
 
 func TestDumpRecordingToAFileWritesItsDescriptor(t *testing.T) {
-	rt := openNoop(t, nil)
+	rt := openNoop(t, &Options{RecorderEntries: 256})
 	if _, err := rt.Call(background, nooplib.MethodNoop, AnyLane, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestDumpRecordingToAFileWritesItsDescriptor(t *testing.T) {
 }
 
 func TestRecorderOffDumpsTheHeaderAlone(t *testing.T) {
-	rt := openNoop(t, &Options{RecorderEntries: RecorderOff})
+	rt := openNoop(t, nil) // off by default
 	if _, err := rt.Call(background, nooplib.MethodNoop, AnyLane, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -174,6 +174,7 @@ void Lane::run_requests(Slot* const* slots, std::size_t count) {
     prefetch_for_write(reinterpret_cast<const char*>(slot) + kCacheLine);
   };
   for (std::size_t i = 0; i < std::min(kAhead, count); ++i) prefetch(slots[i]);
+  if (ring_ != nullptr && count != 0) record_clock_ = now_ns();
   for (std::size_t i = 0; i < count; ++i) {
     if (i + kAhead < count) prefetch(slots[i + kAhead]);
     run_request(slots[i]);
@@ -188,7 +189,8 @@ void Lane::run_request(Slot* slot) {
     if (ring_ != nullptr) {
       const uint64_t id =
           runtime_.slots().ticket_of(slot_word::generation(word), *slot);
-      ring_->skipped(facts_of(*slot, id, now_ns()), slot_word::status(word));
+      ring_->skipped(facts_of(*slot, id, record_clock_),
+                     slot_word::status(word));
     }
     runtime_.let_go(slot, slot_word::kLaneDone);
     return;
@@ -205,12 +207,10 @@ void Lane::run_request(Slot* slot) {
   request.payload_len = slot->payload_len;
   const char* escaped = nullptr;
   std::string what;
-  uint64_t started = 0;
+  const uint64_t started = record_clock_;
   uint64_t seq = 0;
-  if (ring_ != nullptr) {
-    started = now_ns();
+  if (ring_ != nullptr)
     seq = ring_->begin(facts_of(*slot, request.id, started));
-  }
   crash::begin_call(request.id, request.method);
   const buffers::CallOrigin origin{request.id, request.key, request.method};
   buffers::set_current_call(&origin);
@@ -224,7 +224,10 @@ void Lane::run_request(Slot* slot) {
   }
   buffers::set_current_call(nullptr);
   crash::end_call();
-  if (ring_ != nullptr) ring_->finish_run(seq, now_ns() - started);
+  if (ring_ != nullptr) {
+    record_clock_ = now_ns();
+    ring_->finish_run(seq, record_clock_ - started);
+  }
   if (escaped != nullptr) {
     TETHER_LOG_ERR("lane %u: an exception escaped the library's handler: %s",
                    index_, escaped);

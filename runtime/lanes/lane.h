@@ -100,6 +100,10 @@ class Lane : public tether_lane {
   EventLoop loop_;
   CompletionCounters counters_;
   recorder::LaneRing* const ring_;  // nullptr: the recorder is off
+  // With the recorder on: when the lane took the request it is on. Read
+  // once per batch, then at the end of each handler, which is when the
+  // next request of the batch is taken: one clock read per call.
+  uint64_t record_clock_ = 0;
   moodycamel::ConsumerToken own_consumer_;
   moodycamel::ConsumerToken shared_consumer_;
   moodycamel::ProducerToken delivery_producer_;

@@ -147,7 +147,7 @@ Settings with_environment(Settings settings) {
       settings.entries = 0;
     } else if (std::strcmp(mode, "on") == 0 ||
                std::strcmp(mode, "capture") == 0) {
-      if (settings.entries == 0) settings.entries = 256;
+      if (settings.entries == 0) settings.entries = kEntriesWhenAsked;
       if (std::strcmp(mode, "capture") == 0 && settings.capture_bytes == 0) {
         settings.capture_bytes = kCaptureBytesWhenAsked;
       }

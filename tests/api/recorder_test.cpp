@@ -67,6 +67,13 @@ std::string DigestOf(std::string_view bytes) {
   return std::string("\"") + text + "\"";
 }
 
+// A config with the recorder on (it is off by default).
+tether_runtime_config Recording(uint32_t lanes) {
+  tether_runtime_config config = Config(lanes);
+  config.recorder_entries = 256;
+  return config;
+}
+
 class RecorderTest : public RuntimeTest {
  protected:
   void SetUp() override {
@@ -87,17 +94,17 @@ class RecorderTest : public RuntimeTest {
   }
 };
 
-TEST_F(RecorderTest, ConfigInitTurnsTheRecorderOnWithoutCapture) {
+TEST_F(RecorderTest, ConfigInitLeavesTheRecorderOff) {
   tether_runtime_config config;
   tether_runtime_config_init(&config);
-  EXPECT_EQ(config.recorder_entries, 256u);
+  EXPECT_EQ(config.recorder_entries, 0u);
   EXPECT_EQ(config.capture_max_payload, 4096u);
   EXPECT_EQ(config.capture_bytes, 0u);
   EXPECT_EQ(config.capture_dir, nullptr);
 }
 
 TEST_F(RecorderTest, DumpHoldsAHeaderAndOneLinePerCallInTheOrderRun) {
-  Open(Config(1));
+  Open(Recording(1));
   const std::string payload = "recorded payload";
   RunOne(Call(kEcho, payload, 5));
   RunOne(Call(kNoop, {}, 5));
@@ -127,7 +134,7 @@ TEST_F(RecorderTest, DumpHoldsAHeaderAndOneLinePerCallInTheOrderRun) {
 }
 
 TEST_F(RecorderTest, TicketsInTheDumpAreTheOnesSubmitReturned) {
-  Open(Config(1));
+  Open(Recording(1));
   Collector collector(1);
   uint64_t ticket = 0;
   ASSERT_EQ(Submit(collector, 0, Call(kNoop), &ticket), TETHER_OK);
@@ -139,7 +146,7 @@ TEST_F(RecorderTest, TicketsInTheDumpAreTheOnesSubmitReturned) {
 }
 
 TEST_F(RecorderTest, ALibraryErrorIsRecordedWithItsCode) {
-  Open(Config(1));
+  Open(Recording(1));
   std::string payload = EncodeU64(77) + "no such key";
   RunOne(Call(kReplyError, payload));
   auto lines = DumpLines(rt(), 0);
@@ -150,7 +157,7 @@ TEST_F(RecorderTest, ALibraryErrorIsRecordedWithItsCode) {
 }
 
 TEST_F(RecorderTest, AnExceptionFromTheHandlerIsALibraryError) {
-  Open(Config(1));
+  Open(Recording(1));
   RunOne(Call(kThrow, "thrown"));
   auto lines = DumpLines(rt(), 0);
   ASSERT_EQ(lines.size(), 2u);
@@ -159,7 +166,7 @@ TEST_F(RecorderTest, AnExceptionFromTheHandlerIsALibraryError) {
 }
 
 TEST_F(RecorderTest, AHandlerThatHasNotRepliedIsPending) {
-  Open(Config(1));
+  Open(Recording(1));
   Collector collector(1);
   ASSERT_EQ(Submit(collector, 0, Call(kNeverReply)), TETHER_OK);
   std::vector<std::string> lines;
@@ -173,7 +180,7 @@ TEST_F(RecorderTest, AHandlerThatHasNotRepliedIsPending) {
 }
 
 TEST_F(RecorderTest, ACallCancelledWhileQueuedIsSkippedWithItsStatus) {
-  Open(Config(1));
+  Open(Recording(1));
   Collector blocker(1);
   ASSERT_EQ(Submit(blocker, 0, Call(kBlock)), TETHER_OK);
   ASSERT_TRUE(Probe::Get().WaitStarted(kBlock, 1));
@@ -195,7 +202,7 @@ TEST_F(RecorderTest, ACallCancelledWhileQueuedIsSkippedWithItsStatus) {
 }
 
 TEST_F(RecorderTest, PayloadsAreCapturedUpToTheLimitAndDumpedOnlyWhenAsked) {
-  tether_runtime_config config = Config(1);
+  tether_runtime_config config = Recording(1);
   config.capture_bytes = 4096;
   config.capture_max_payload = 100;
   Open(config);
@@ -214,7 +221,7 @@ TEST_F(RecorderTest, PayloadsAreCapturedUpToTheLimitAndDumpedOnlyWhenAsked) {
 }
 
 TEST_F(RecorderTest, TheCaptureRingDropsTheOldestPayloadsAndKeepsTheirRecords) {
-  tether_runtime_config config = Config(1);
+  tether_runtime_config config = Recording(1);
   config.capture_bytes = 64;
   config.capture_max_payload = 32;
   Open(config);
@@ -231,7 +238,7 @@ TEST_F(RecorderTest, TheCaptureRingDropsTheOldestPayloadsAndKeepsTheirRecords) {
 }
 
 TEST_F(RecorderTest, TheRingKeepsTheLastEntriesOfEachLane) {
-  tether_runtime_config config = Config(1);
+  tether_runtime_config config = Recording(1);
   config.recorder_entries = 5;  // rounded up to 8
   Open(config);
   for (int i = 0; i < 20; ++i) RunOne(Call(kNoop));
@@ -243,7 +250,7 @@ TEST_F(RecorderTest, TheRingKeepsTheLastEntriesOfEachLane) {
 }
 
 TEST_F(RecorderTest, EachLaneWritesItsOwnRecords) {
-  Open(Config(2));
+  Open(Recording(2));
   for (uint64_t key = 0; key < 8; ++key) RunOne(Call(kNoop, {}, key));
   auto lines = DumpLines(rt(), 0);
   ASSERT_EQ(lines.size(), 9u);
@@ -257,7 +264,7 @@ TEST_F(RecorderTest, EachLaneWritesItsOwnRecords) {
 }
 
 TEST_F(RecorderTest, ZeroEntriesTurnsItOffAndTheDumpIsTheHeaderAlone) {
-  tether_runtime_config config = Config(1);
+  tether_runtime_config config = Recording(1);
   config.recorder_entries = 0;
   Open(config);
   RunOne(Call(kNoop));
@@ -268,12 +275,12 @@ TEST_F(RecorderTest, ZeroEntriesTurnsItOffAndTheDumpIsTheHeaderAlone) {
 
 TEST_F(RecorderTest, TheEnvironmentTurnsItOffOnOrCapturing) {
   setenv("TETHER_RECORDER", "off", 1);
-  Open(Config(1));
+  Open(Recording(1));
   RunOne(Call(kNoop));
   EXPECT_EQ(DumpLines(rt(), 0).size(), 1u);
   runtime_.reset();
 
-  tether_runtime_config config = Config(1);
+  tether_runtime_config config = Recording(1);
   config.recorder_entries = 0;
   setenv("TETHER_RECORDER", "capture", 1);
   Open(config);
@@ -288,7 +295,7 @@ TEST_F(RecorderTest, TheEnvironmentTurnsItOffOnOrCapturing) {
 TEST_F(RecorderTest, AnUnknownEnvironmentValueIsLoggedAndIgnored) {
   setenv("TETHER_RECORDER", "sometimes", 1);
   LogCapture log;
-  Open(Config(1));
+  Open(Recording(1));
   EXPECT_TRUE(
       log.Contains("TETHER_RECORDER=sometimes is not off, on or "
                    "capture; ignored"));
@@ -297,14 +304,14 @@ TEST_F(RecorderTest, AnUnknownEnvironmentValueIsLoggedAndIgnored) {
 }
 
 TEST_F(RecorderTest, DumpWorksAfterShutdown) {
-  Open(Config(1));
+  Open(Recording(1));
   RunOne(Call(kNoop));
   ASSERT_EQ(tether_runtime_shutdown(rt(), TETHER_SHUTDOWN_DRAIN, 0), TETHER_OK);
   EXPECT_EQ(DumpLines(rt(), 0).size(), 2u);
 }
 
 TEST_F(RecorderTest, BadArgumentsAreRejected) {
-  Open(Config(1));
+  Open(Recording(1));
   LogCapture log_;
   const uint64_t live = LiveBuffers();
   EXPECT_REJECTED(tether_recorder_dump(nullptr, STDERR_FILENO, 0),
@@ -319,7 +326,7 @@ TEST_F(RecorderTest, BadArgumentsAreRejected) {
 }
 
 TEST_F(RecorderTest, AFailedWriteIsIoAndLogged) {
-  Open(Config(1));
+  Open(Recording(1));
   int read_only = open("/dev/null", O_RDONLY | O_CLOEXEC);
   ASSERT_GE(read_only, 0);
   LogCapture log;
@@ -331,7 +338,7 @@ TEST_F(RecorderTest, AFailedWriteIsIoAndLogged) {
 }
 
 TEST_F(RecorderTest, OpenRefusesRecorderSettingsOutOfRange) {
-  tether_runtime_config config = Config(1);
+  tether_runtime_config config = Recording(1);
   config.recorder_entries = 65537;
   EXPECT_EQ(OpenThenDestroy(TestLibrary(), config), TETHER_E_INVALID_ARG);
   config = Config(1);
@@ -357,10 +364,12 @@ TEST_F(RecorderTest, OpenRefusesRecorderSettingsOutOfRange) {
 TEST_F(RecorderTest, AVersion1ConfigGetsTheRecordersDefaults) {
   tether_runtime_config config = Config(1);
   config.struct_size = offsetof(tether_runtime_config, recorder_entries);
-  config.recorder_entries = 0;  // past its struct_size: not read
+  config.recorder_entries = 256;  // past its struct_size: not read
   Open(config);
   RunOne(Call(kNoop));
-  EXPECT_EQ(DumpLines(rt(), 0).size(), 2u);
+  auto lines = DumpLines(rt(), 0);
+  ASSERT_EQ(lines.size(), 1u) << "off, the default";
+  EXPECT_EQ(Field(lines[0], "entries"), "0");
 }
 
 }  // namespace

@@ -22,10 +22,10 @@ const RuntimeChoice kOnThread =
 // A lane that parks as soon as it is idle: what spinning buys (or costs,
 // when the caller and the lane end up sharing a core).
 const RuntimeChoice kOnLaneNoSpin = kOnLane.with_spin_ns(0);
-// What the boundary recorder costs: off, and capturing 64-byte payloads
-// against the same payloads uncaptured.
-const RuntimeChoice kRecorderOffChoice = kOnLane.with_recorder_entries(0);
-const RuntimeChoice kPayload64Choice = kOnLane.with_payload_bytes(64);
+// What the boundary recorder (off by default) costs: on, and capturing
+// 64-byte payloads against the same payloads recorded uncaptured.
+const RuntimeChoice kRecorderOnChoice = kOnLane.with_recorder_entries(256);
+const RuntimeChoice kPayload64Choice = kRecorderOnChoice.with_payload_bytes(64);
 const RuntimeChoice kCapture64Choice =
     kPayload64Choice.with_capture_bytes(uint64_t{1} << 20);
 // std::async creates a thread per call (tens of microseconds each); it gets
@@ -71,15 +71,15 @@ std::vector<RoundTripSpec> round_trip_contenders() {
        [](const Handler& h) {
          return make_tether_callback_round_trip(h, kOnLane);
        }},
-      {name::kRecorderOff,
-       "as 'callback on lane', with the boundary recorder off", Role::kTether,
-       1,
+      {name::kRecorderOn,
+       "as 'callback on lane', with the boundary recorder on (256 records)",
+       Role::kTether, 1,
        [](const Handler& h) {
-         return make_tether_callback_round_trip(h, kRecorderOffChoice);
+         return make_tether_callback_round_trip(h, kRecorderOnChoice);
        }},
       {name::kPayload64,
-       "as 'callback on lane', each call carrying 64 payload bytes",
-       Role::kTether, 1,
+       "as 'recorder on', each call carrying 64 payload bytes", Role::kTether,
+       1,
        [](const Handler& h) {
          return make_tether_callback_round_trip(h, kPayload64Choice);
        }},
@@ -152,15 +152,15 @@ std::vector<PipelineSpec> pipeline_contenders() {
        [](const Handler& h) {
          return make_tether_callback_pipeline(h, kOnLane);
        }},
-      {name::kRecorderOff,
-       "as 'callback on lane', with the boundary recorder off", Role::kTether,
-       1,
+      {name::kRecorderOn,
+       "as 'callback on lane', with the boundary recorder on (256 records)",
+       Role::kTether, 1,
        [](const Handler& h) {
-         return make_tether_callback_pipeline(h, kRecorderOffChoice);
+         return make_tether_callback_pipeline(h, kRecorderOnChoice);
        }},
       {name::kPayload64,
-       "as 'callback on lane', each call carrying 64 payload bytes",
-       Role::kTether, 1,
+       "as 'recorder on', each call carrying 64 payload bytes", Role::kTether,
+       1,
        [](const Handler& h) {
          return make_tether_callback_pipeline(h, kPayload64Choice);
        }},

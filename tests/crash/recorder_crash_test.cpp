@@ -70,6 +70,7 @@ std::string MakeDirectory() {
   if (tether_crash_handler_install() != TETHER_OK) _exit(2);
   tether_runtime_config config;
   tether_runtime_config_init(&config);
+  config.recorder_entries = 256;
   config.capture_bytes = 4096;
   config.capture_dir = dir.c_str();
   tether_runtime* runtime = nullptr;

@@ -72,6 +72,9 @@ int main(int argc, char** argv) {
   tether_runtime_config config;
   tether_runtime_config_init(&config);
   config.lanes = options.lanes != 0 ? options.lanes : recording.header.lanes;
+  // The replay's own recorder: a crash report then lists the calls the
+  // replay sent before it, as the recorded process's did.
+  config.recorder_entries = 256;
   const uint64_t largest = largest_payload(plan);
   if (largest > config.max_payload_bytes) config.max_payload_bytes = largest;
   if (largest > config.max_bytes_in_flight) {

@@ -21,7 +21,7 @@ def dump(rt: tether.Runtime, payloads: bool) -> List[Dict[str, Any]]:
 
 
 def test_a_call_is_recorded_with_its_payload_when_captured(open_runtime: Opener) -> None:
-    rt = open_runtime(lanes=1, capture_bytes=4096)
+    rt = open_runtime(lanes=1, recorder_entries=256, capture_bytes=4096)
     rt.call_sync(ECHO, b"recorded", key=21)
     header, record = dump(rt, payloads=True)
     assert header["format"] == "tether-recording" and header["version"] == 1
@@ -33,14 +33,14 @@ def test_a_call_is_recorded_with_its_payload_when_captured(open_runtime: Opener)
 
 
 def test_the_recorder_off_dumps_the_header_alone(open_runtime: Opener) -> None:
-    rt = open_runtime(recorder_entries=0)
+    rt = open_runtime()  # off by default
     rt.call_sync(ECHO, b"x")
     lines = dump(rt, payloads=False)
     assert len(lines) == 1 and lines[0]["entries"] == 0
 
 
 def test_a_descriptor_works_as_well_as_a_file(open_runtime: Opener) -> None:
-    rt = open_runtime(lanes=1)
+    rt = open_runtime(lanes=1, recorder_entries=256)
     rt.call_sync(ECHO, b"fd")
     read_end, write_end = os.pipe()
     try:

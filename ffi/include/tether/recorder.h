@@ -1,7 +1,9 @@
 /* tether/recorder.h — the boundary recorder: the last calls each lane took.
  *
- * Each lane keeps a ring of fixed-size records (tether_runtime_config's
- * recorder_entries, 64 bytes each, allocated at open), one per call it took
+ * Off by default; on with tether_runtime_config's recorder_entries or the
+ * environment variable TETHER_RECORDER=on|capture. Each lane then keeps a
+ * ring of fixed-size records (64 bytes each, allocated at open), one per
+ * call it took
  * off its queue: ticket, method, key, payload length and digest, the
  * submitting thread's id, submit time, time queued, time in the handler,
  * and the outcome with the library's code. With capture on

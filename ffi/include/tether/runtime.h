@@ -96,9 +96,10 @@ struct tether_runtime_config {
   /* END OF VERSION 1 */
   /* The boundary recorder (tether/recorder.h): how many records each lane
    * keeps of the calls it took, the last ones; rounded up to a power of
-   * two, at most 65536; 64 bytes each. 0 turns the recorder off. Default
-   * 256. The environment variable TETHER_RECORDER=off|on|capture overrides
-   * it (on: this value, or 256 when it is 0). */
+   * two, at most 65536; 64 bytes each. 0 (default) leaves the recorder
+   * off; 256 is a good start (16 KiB a lane). The environment variable
+   * TETHER_RECORDER=off|on|capture overrides it (on: this value, or 256
+   * when it is 0), so a deployed binary can turn it on without a rebuild. */
   uint32_t recorder_entries;
   /* Payload capture: the largest payload whose bytes a record keeps, so
    * that tether-replay can send the call again. At most capture_bytes.

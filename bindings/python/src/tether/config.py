@@ -42,8 +42,9 @@ class Config:
     growth_threshold: int = 4096
     leak_check: LeakCheck = LeakCheck.LOG
     buffer_debug: bool = False
-    #: The boundary recorder: records kept per lane (0 turns it off).
-    recorder_entries: int = 256
+    #: The boundary recorder: records kept per lane (0, the default, leaves
+    #: it off; 256 is a good start).
+    recorder_entries: int = 0
     #: Payload capture: the largest payload kept, and bytes kept per lane
     #: (0: none).
     capture_max_payload: int = 4096

@@ -88,8 +88,9 @@ impl Config {
 
     /// Records each lane keeps of the calls it took (the boundary
     /// recorder, [`Runtime::dump_recording`](crate::Runtime::dump_recording)),
-    /// rounded up to a power of two, at most 65536; 0 turns it off. Default
-    /// 256. `TETHER_RECORDER=off|on|capture` overrides it at open.
+    /// rounded up to a power of two, at most 65536 (256 is a good start);
+    /// 0, the default, leaves it off. `TETHER_RECORDER=off|on|capture`
+    /// overrides it at open.
     pub fn recorder_entries(mut self, entries: u32) -> Config {
         self.raw.recorder_entries = entries;
         self

@@ -31,7 +31,7 @@ fn tempfile() -> std::fs::File {
 #[test]
 fn dump_holds_a_line_per_call_with_its_payload_when_captured() {
     let _guard = common::guard();
-    let runtime = common::open_kvstore(&Config::new().capture(4096, 256));
+    let runtime = common::open_kvstore(&Config::new().recorder_entries(256).capture(4096, 256));
     let payload = common::put_payload(b"k", b"v");
     runtime
         .call_blocking(common::METHOD_PUT, Key::Of(3), &payload)
@@ -61,7 +61,7 @@ fn dump_holds_a_line_per_call_with_its_payload_when_captured() {
 #[test]
 fn a_runtime_with_the_recorder_off_dumps_its_header_alone() {
     let _guard = common::guard();
-    let runtime = common::open_kvstore(&Config::new().recorder_entries(0));
+    let runtime = common::open_kvstore(&Config::new()); // off by default
     runtime
         .call_blocking(common::METHOD_STATS, Key::Any, &[])
         .unwrap();
