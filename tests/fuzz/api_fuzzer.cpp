@@ -82,6 +82,7 @@ struct Record {
   uint32_t method = 0;
   uint32_t payload_len = 0;
   uint8_t seed = 0;
+  bool moved = false;  // its payload was a tether buffer moved to tether
   uint32_t via = kViaCallback;  // or the id of the queue it completes into
 };
 
@@ -126,13 +127,13 @@ bool HasPattern(const void* data, size_t len, uint8_t seed) {
   return true;
 }
 
-Record* NewRecord(uint32_t method, uint32_t payload_len, uint8_t seed,
-                  uint32_t via) {
+Record* NewRecord(const tether_call& call, uint8_t seed, uint32_t via) {
   size_t index = g_record_count.fetch_add(1, std::memory_order_relaxed);
   if (index >= kMaxRecords) Fail("more than %zu records", kMaxRecords);
   Record& record = g_records[index];
-  record.method = method;
-  record.payload_len = payload_len;
+  record.method = call.method;
+  record.payload_len = static_cast<uint32_t>(call.payload_len);
+  record.moved = (call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0;
   record.seed = seed;
   record.via = via;
   return &record;
@@ -427,8 +428,7 @@ void SubmitOne(Sequence& seq, ThreadState& ts, const tether_fuzz::Op& op,
   // A handle nobody takes from a destroyed queue would leak with it.
   if (queue != nullptr && built.call.method == tether_fuzz::kMakeHandle)
     built.call.method = tether_fuzz::kNoop;
-  Record* record = NewRecord(built.call.method, built.call.payload_len,
-                             static_cast<uint8_t>(op.e),
+  Record* record = NewRecord(built.call, static_cast<uint8_t>(op.e),
                              queue != nullptr ? queue->id : kViaCallback);
   uint64_t ticket = 0;
   const bool shut_down_before = ShutDownBefore();
@@ -476,8 +476,7 @@ void SubmitBatch(Sequence& seq, ThreadState& ts, const tether_fuzz::Op& op) {
       built[i].call.method = tether_fuzz::kNoop;
     calls[i] = built[i].call;
     malformed |= built[i].expect != BuiltCall::kGood;
-    records[i] = NewRecord(calls[i].method, calls[i].payload_len,
-                           static_cast<uint8_t>(op.e + i),
+    records[i] = NewRecord(calls[i], static_cast<uint8_t>(op.e + i),
                            queue != nullptr ? queue->id : kViaCallback);
     data[i] = IndexOf(records[i]);
   }
@@ -570,7 +569,7 @@ void CqPoll(ThreadState& ts, const tether_fuzz::Op& op, bool take) {
   tether_status status =
       take ? tether_cq_take(queue->cq, out.data(), elem_size, max, &count)
            : tether_cq_poll(queue->cq, out.data(), elem_size, max,
-                            op.e % 200'000, &count);
+                            op.e % 50'000, &count);
   if (bad_size) {
     Expect(status, TETHER_E_INVALID_ARG, "a poll below version 1's size");
     return;
@@ -941,16 +940,40 @@ void ShutDownAndDrain(Sequence& seq, ThreadState* threads, size_t thread_count,
   }
 }
 
-// Whether a call its library never lets go of was accepted: only a
-// shutdown releases its request, so its runtime cannot be kept.
-bool HeldForever() {
+// Requests of this sequence the library never lets go of: accepted calls
+// of kNeverReply. Only a shutdown releases them; `pin_buffer` says whether
+// one holds a tether buffer (a moved payload), which would stay alive.
+size_t HeldForever(bool* pin_buffer) {
+  const size_t count = g_record_count.load();
+  size_t held = 0;
+  *pin_buffer = false;
+  for (size_t i = 0; i < count; ++i) {
+    const Record& record = g_records[i];
+    if (!record.accepted.load() || record.method != tether_fuzz::kNeverReply)
+      continue;
+    ++held;
+    *pin_buffer |= record.moved;
+  }
+  return held;
+}
+
+// Ends every call the library will never reply to, so it completes.
+void CancelNeverReplied(Sequence& seq) {
   const size_t count = g_record_count.load();
   for (size_t i = 0; i < count; ++i) {
-    if (g_records[i].accepted.load() &&
-        g_records[i].method == tether_fuzz::kNeverReply)
-      return true;
+    const Record& record = g_records[i];
+    if (!record.accepted.load() || record.method != tether_fuzz::kNeverReply)
+      continue;
+    tether_status status;
+    do {
+      status = tether_cancel(seq.runtime, record.ticket.load());
+    } while (status == TETHER_E_BUSY);
+    // ALREADY_COMPLETED: its deadline or an earlier cancel decided it;
+    // STALE_TICKET: decided before a lane took it, and released.
+    if (status != TETHER_OK && status != TETHER_E_ALREADY_COMPLETED &&
+        status != TETHER_E_STALE_TICKET)
+      Fail("cancel of a never replied call got %s", Name(status));
   }
-  return false;
 }
 
 bool AwaitsCompletion(const Record& record, uint32_t via) {
@@ -986,11 +1009,13 @@ void AwaitQueue(Queue& queue) {
 }
 
 // Ends the sequence with the runtime left open: every accepted call has
-// completed (nothing cancels them: each method replies by itself), the
-// library has finished all its work, and every request has been released
-// (its ticket is stale), so nothing of this sequence is left in the
-// runtime for the next one.
+// completed (only those never replied to are cancelled; every other method
+// replies by itself), the library has finished all its work, and every
+// request has been released (its ticket is stale) but the never replied
+// ones, so nothing of this sequence but those is left in the runtime for
+// the next one.
 void Quiesce(Sequence& seq, ThreadState* threads, size_t thread_count) {
+  CancelNeverReplied(seq);
   for (size_t t = 0; t < thread_count; ++t) {
     for (Queue& queue : threads[t].queues) AwaitQueue(queue);
   }
@@ -1003,6 +1028,14 @@ void Quiesce(Sequence& seq, ThreadState* threads, size_t thread_count) {
     // A call whose queue was destroyed may not have completed yet (nothing
     // shows when it does): this probe may be what cancels it.
     const bool may_be_live = record.unobservable.load();
+    // The library holds those for good: decided, never released.
+    if (record.method == tether_fuzz::kNeverReply) {
+      const tether_status status = tether_cancel(seq.runtime, ticket);
+      if (status != TETHER_E_ALREADY_COMPLETED &&
+          status != TETHER_E_STALE_TICKET && status != TETHER_E_BUSY)
+        Fail("cancel of never replied call %zu got %s", i, Name(status));
+      continue;
+    }
     for (;;) {
       const tether_status status = tether_cancel(seq.runtime, ticket);
       if (status == TETHER_E_STALE_TICKET) break;
@@ -1179,7 +1212,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   Sequence seq;
   seq.max_payload = config.max_payload_bytes;
-  seq.runtime = g_runtimes.Take(config);
+  size_t held_before = 0;  // requests earlier sequences left it holding
+  seq.runtime = g_runtimes.Take(config, &held_before);
   if (seq.runtime == nullptr) {
     char* error = nullptr;
     Expect(tether_runtime_open(tether_fuzz::FuzzLibrary(), &config,
@@ -1201,9 +1235,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const tether_fuzz::Op& op : first) Run(seq, threads[0], op);
   if (!second.empty()) g_helper->Wait();
 
-  // Flag 0x40 asks for the shutdown even when nothing needs one.
-  const bool keep =
-      (header.flags & 0x40) == 0 && !ShutdownStarted() && !HeldForever();
+  // Flag 0x40 asks for the shutdown even when nothing needs one. A runtime
+  // is kept holding a few requests never replied to (see runtime_cache.h),
+  // but not one that would keep a tether buffer alive.
+  bool pins_buffer = false;
+  const size_t held = held_before + HeldForever(&pins_buffer);
+  const bool keep = (header.flags & 0x40) == 0 && !ShutdownStarted() &&
+                    !pins_buffer &&
+                    held <= tether_fuzz::RuntimeCache::MaxHeld(config);
   if (keep) {
     Quiesce(seq, threads, 2);
   } else {
@@ -1214,7 +1253,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   CheckAndRelease(seq, threads, 2);
   if (keep) {
-    if (tether_runtime* dropped = g_runtimes.Put(config, seq.runtime))
+    if (tether_runtime* dropped = g_runtimes.Put(config, seq.runtime, held))
       Expect(tether_runtime_destroy(dropped), TETHER_OK, "destroy a kept one");
   } else {
     Expect(tether_runtime_destroy(seq.runtime), TETHER_OK, "destroy");

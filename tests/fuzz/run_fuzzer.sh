@@ -23,13 +23,19 @@ fuzzer=$1 seeds=$2 work=$3 seconds=$4
 shift 4
 mkdir -p "$work"
 artifacts=$(dirname "$work")/
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# FUZZ_LOG=PATH keeps the fuzzer's whole output there (a long run's
+# progress lines); otherwise it goes to a temporary file.
+if [[ -n ${FUZZ_LOG:-} ]]; then
+  log=$FUZZ_LOG
+else
+  log=$(mktemp)
+  trap 'rm -f "$log"' EXIT
+fi
 status=0
 "$fuzzer" "$work" "$seeds" -max_total_time="$seconds" -timeout=20 \
   -rss_limit_mb=4096 -detect_leaks=0 -entropic=0 -print_final_stats=1 -artifact_prefix="$artifacts" "$@" \
   >"$log" 2>&1 || status=$?
-grep -E "^(stat::|#[0-9]+.*(DONE|INITED))" "$log" || true
+grep -E "^(stat::|#[0-9]+.*(DONE|INITED))" "$log" || tail -n 3 "$log"
 if [[ $status -ne 0 ]]; then
   tail -n 80 "$log"
   echo "run_fuzzer.sh: $(basename "$fuzzer") failed (exit $status)" >&2
