@@ -16,10 +16,20 @@
 //   - every accepted call completes exactly once, with a status call.h
 //     allows for what its method did, and an echoed payload comes back
 //     intact; no call that was refused ever completes;
-//   - no callback runs after a shutdown has returned;
+//   - no callback runs after a shutdown has returned, and no completion of
+//     an earlier sequence's call arrives in a later one;
 //   - after shutdown and draining, nothing is in flight, the leak report is
 //     empty, and live buffers and handles are back to their counts from
 //     before the sequence.
+//
+// How a sequence ends: with the runtime shut down (DRAIN or CANCEL, header
+// flags 0x10 and 0x20) when it shut the runtime down itself, when header
+// flag 0x40 asks for it, or when what it leaves cannot be carried over
+// (see runtime_cache.h). Otherwise the runtime stays open for the next
+// sequence with the same config, and the end checks instead that once the
+// calls never replied to are cancelled, every call completes (a queue shut
+// down then says CLOSED), every ticket but theirs goes stale, and nothing
+// is in flight; the leak report and the counts are checked as above.
 #include <unistd.h>
 
 #include <algorithm>
