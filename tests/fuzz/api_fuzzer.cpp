@@ -16,12 +16,23 @@
 //   - every accepted call completes exactly once, with a status call.h
 //     allows for what its method did, and an echoed payload comes back
 //     intact; no call that was refused ever completes;
-//   - no callback runs after a shutdown has returned;
+//   - no callback runs after a shutdown has returned, and no completion of
+//     an earlier sequence's call arrives in a later one;
 //   - after shutdown and draining, nothing is in flight, the leak report is
 //     empty, and live buffers and handles are back to their counts from
 //     before the sequence.
+//
+// How a sequence ends: with the runtime shut down (DRAIN or CANCEL, header
+// flags 0x10 and 0x20) when it shut the runtime down itself, when header
+// flag 0x40 asks for it, or when what it leaves cannot be carried over
+// (see runtime_cache.h). Otherwise the runtime stays open for the next
+// sequence with the same config, and the end checks instead that once the
+// calls never replied to are cancelled, every call completes (a queue shut
+// down then says CLOSED), every ticket but theirs goes stale, and nothing
+// is in flight; the leak report and the counts are checked as above.
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdarg>
@@ -35,6 +46,8 @@
 
 #include "fuzz_input.h"
 #include "fuzz_library.h"
+#include "helper_thread.h"
+#include "runtime_cache.h"
 #include "tether/tether.h"
 
 namespace {
@@ -72,9 +85,14 @@ struct Record {
   // Its completion queue was destroyed before the completion was taken:
   // tether frees it unseen.
   std::atomic<bool> unobservable{false};
+  // Complete() has finished with its completion (freed what it owned): a
+  // callback still running when its call counts as done must not be taken
+  // for a leak.
+  std::atomic<bool> handled{false};
   uint32_t method = 0;
   uint32_t payload_len = 0;
   uint8_t seed = 0;
+  bool moved = false;  // its payload was a tether buffer moved to tether
   uint32_t via = kViaCallback;  // or the id of the queue it completes into
 };
 
@@ -119,20 +137,26 @@ bool HasPattern(const void* data, size_t len, uint8_t seed) {
   return true;
 }
 
-Record* NewRecord(uint32_t method, uint32_t payload_len, uint8_t seed,
-                  uint32_t via) {
+Record* NewRecord(const tether_call& call, uint8_t seed, uint32_t via) {
   size_t index = g_record_count.fetch_add(1, std::memory_order_relaxed);
   if (index >= kMaxRecords) Fail("more than %zu records", kMaxRecords);
   Record& record = g_records[index];
-  record.method = method;
-  record.payload_len = payload_len;
+  record.method = call.method;
+  record.payload_len = static_cast<uint32_t>(call.payload_len);
+  record.moved = (call.flags & TETHER_CALL_MOVE_PAYLOAD) != 0;
   record.seed = seed;
   record.via = via;
   return &record;
 }
 
+// Runtimes outlive a sequence (see runtime_cache.h), so a call's user data
+// names the sequence as well as the record: a completion of an earlier
+// sequence's call arriving now is caught, not taken for one of this one.
+std::atomic<uint32_t> g_sequence{0};
+
 uint64_t IndexOf(const Record* record) {
-  return static_cast<uint64_t>(record - g_records.data());
+  return (uint64_t{g_sequence.load(std::memory_order_relaxed)} << 32) |
+         static_cast<uint64_t>(record - g_records.data());
 }
 
 // Whether call.h allows `status` for a call of `method`.
@@ -196,14 +220,18 @@ void CheckOutcome(const Record& record, const tether_completion& c) {
 
 // Takes one completion: exactly once, allowed, then frees what it owns.
 void Complete(const tether_completion& c, uint32_t via) {
-  if (c.user_data >= g_record_count.load(std::memory_order_acquire))
+  if ((c.user_data >> 32) != g_sequence.load(std::memory_order_relaxed))
+    Fail("a completion of sequence %llu arrived in sequence %u",
+         static_cast<unsigned long long>(c.user_data >> 32),
+         g_sequence.load(std::memory_order_relaxed));
+  const uint64_t index = c.user_data & UINT32_MAX;
+  if (index >= g_record_count.load(std::memory_order_acquire))
     Fail("completion for record %llu never submitted",
-         static_cast<unsigned long long>(c.user_data));
-  Record& record = g_records[c.user_data];
+         static_cast<unsigned long long>(index));
+  Record& record = g_records[index];
   if (record.via != via) Fail("completion arrived by the wrong path");
   if (record.completions.fetch_add(1, std::memory_order_acq_rel) != 0)
-    Fail("call %llu completed twice",
-         static_cast<unsigned long long>(c.user_data));
+    Fail("call %llu completed twice", static_cast<unsigned long long>(index));
   CheckOutcome(record, c);
   if (record.method == tether_fuzz::kMakeHandle && c.status == TETHER_OK) {
     uint64_t value;
@@ -215,6 +243,7 @@ void Complete(const tether_completion& c, uint32_t via) {
     Expect(tether_buf_free(c.result), TETHER_OK, "free result");
   if (c.error != nullptr)
     Expect(tether_buf_free(c.error), TETHER_OK, "free error");
+  record.handled.store(true, std::memory_order_release);
 }
 
 void OnCompletion(tether_completion* completion) {
@@ -409,8 +438,7 @@ void SubmitOne(Sequence& seq, ThreadState& ts, const tether_fuzz::Op& op,
   // A handle nobody takes from a destroyed queue would leak with it.
   if (queue != nullptr && built.call.method == tether_fuzz::kMakeHandle)
     built.call.method = tether_fuzz::kNoop;
-  Record* record = NewRecord(built.call.method, built.call.payload_len,
-                             static_cast<uint8_t>(op.e),
+  Record* record = NewRecord(built.call, static_cast<uint8_t>(op.e),
                              queue != nullptr ? queue->id : kViaCallback);
   uint64_t ticket = 0;
   const bool shut_down_before = ShutDownBefore();
@@ -458,8 +486,7 @@ void SubmitBatch(Sequence& seq, ThreadState& ts, const tether_fuzz::Op& op) {
       built[i].call.method = tether_fuzz::kNoop;
     calls[i] = built[i].call;
     malformed |= built[i].expect != BuiltCall::kGood;
-    records[i] = NewRecord(calls[i].method, calls[i].payload_len,
-                           static_cast<uint8_t>(op.e + i),
+    records[i] = NewRecord(calls[i], static_cast<uint8_t>(op.e + i),
                            queue != nullptr ? queue->id : kViaCallback);
     data[i] = IndexOf(records[i]);
   }
@@ -552,7 +579,7 @@ void CqPoll(ThreadState& ts, const tether_fuzz::Op& op, bool take) {
   tether_status status =
       take ? tether_cq_take(queue->cq, out.data(), elem_size, max, &count)
            : tether_cq_poll(queue->cq, out.data(), elem_size, max,
-                            op.e % 200'000, &count);
+                            op.e % 50'000, &count);
   if (bad_size) {
     Expect(status, TETHER_E_INVALID_ARG, "a poll below version 1's size");
     return;
@@ -879,7 +906,7 @@ void Run(Sequence& seq, ThreadState& ts, const tether_fuzz::Op& op) {
       break;
     default:
       if ((op.a & 1) != 0) {
-        usleep(op.d % 200);
+        usleep(op.d % 50);
       } else {
         std::this_thread::yield();
       }
@@ -910,8 +937,10 @@ void DrainQueue(Queue& queue) {
          TETHER_E_CLOSED, "a drained queue of a shut-down runtime");
 }
 
-void Finish(Sequence& seq, ThreadState* threads, size_t thread_count,
-            int32_t mode, uint64_t drain_ns) {
+// Ends the sequence by shutting the runtime down (in `mode`), after which
+// every completion meant for a queue is in it.
+void ShutDownAndDrain(Sequence& seq, ThreadState* threads, size_t thread_count,
+                      int32_t mode, uint64_t drain_ns) {
   g_shutdown_started.store(true, std::memory_order_release);
   Expect(tether_runtime_shutdown(seq.runtime, mode, drain_ns), TETHER_OK,
          "shutdown at the end");
@@ -919,6 +948,130 @@ void Finish(Sequence& seq, ThreadState* threads, size_t thread_count,
   for (size_t t = 0; t < thread_count; ++t) {
     for (Queue& queue : threads[t].queues) DrainQueue(queue);
   }
+}
+
+// Requests of this sequence the library never lets go of: accepted calls
+// of kNeverReply. Only a shutdown releases them; `pin_buffer` says whether
+// one holds a tether buffer (a moved payload), which would stay alive.
+size_t HeldForever(bool* pin_buffer) {
+  const size_t count = g_record_count.load();
+  size_t held = 0;
+  *pin_buffer = false;
+  for (size_t i = 0; i < count; ++i) {
+    const Record& record = g_records[i];
+    if (!record.accepted.load() || record.method != tether_fuzz::kNeverReply)
+      continue;
+    ++held;
+    *pin_buffer |= record.moved;
+  }
+  return held;
+}
+
+// Ends every call the library will never reply to, so it completes.
+void CancelNeverReplied(Sequence& seq) {
+  const size_t count = g_record_count.load();
+  for (size_t i = 0; i < count; ++i) {
+    const Record& record = g_records[i];
+    if (!record.accepted.load() || record.method != tether_fuzz::kNeverReply)
+      continue;
+    tether_status status;
+    do {
+      status = tether_cancel(seq.runtime, record.ticket.load());
+    } while (status == TETHER_E_BUSY);
+    // ALREADY_COMPLETED: its deadline or an earlier cancel decided it;
+    // STALE_TICKET: decided before a lane took it, and released.
+    if (status != TETHER_OK && status != TETHER_E_ALREADY_COMPLETED &&
+        status != TETHER_E_STALE_TICKET)
+      Fail("cancel of a never replied call got %s", Name(status));
+  }
+}
+
+bool AwaitsCompletion(const Record& record, uint32_t via) {
+  return record.via == via && record.accepted.load() &&
+         !record.unobservable.load() && !record.handled.load();
+}
+
+size_t Awaiting(uint32_t via) {
+  const size_t count = g_record_count.load();
+  size_t awaiting = 0;
+  for (size_t i = 0; i < count; ++i)
+    awaiting += AwaitsCompletion(g_records[i], via) ? 1 : 0;
+  return awaiting;
+}
+
+// Takes a queue's completions until every call meant for it has arrived,
+// then shuts it down: drained, it must say CLOSED.
+void AwaitQueue(Queue& queue) {
+  constexpr size_t kChunk = 16;
+  tether_completion out[kChunk];
+  size_t count = 0;
+  while (Awaiting(queue.id) != 0) {
+    tether_status status =
+        tether_cq_poll(queue.cq, out, sizeof out[0], kChunk, 1'000'000, &count);
+    if (status != TETHER_OK)
+      Fail("poll for calls still due got %s", Name(status));
+    ProcessTaken(queue, reinterpret_cast<unsigned char*>(out), sizeof out[0],
+                 count);
+  }
+  Expect(tether_cq_shutdown(queue.cq), TETHER_OK, "cq shutdown at the end");
+  Expect(tether_cq_poll(queue.cq, out, sizeof out[0], kChunk, 0, &count),
+         TETHER_E_CLOSED, "a drained queue with no call due");
+}
+
+// Ends the sequence with the runtime left open: every accepted call has
+// completed (only those never replied to are cancelled; every other method
+// replies by itself), the library has finished all its work, and every
+// request has been released (its ticket is stale) but the never replied
+// ones, so nothing of this sequence but those is left in the runtime for
+// the next one.
+void Quiesce(Sequence& seq, ThreadState* threads, size_t thread_count) {
+  CancelNeverReplied(seq);
+  for (size_t t = 0; t < thread_count; ++t) {
+    for (Queue& queue : threads[t].queues) AwaitQueue(queue);
+  }
+  while (Awaiting(kViaCallback) != 0) std::this_thread::yield();
+  const size_t count = g_record_count.load();
+  for (size_t i = 0; i < count; ++i) {
+    const Record& record = g_records[i];
+    if (!record.accepted.load()) continue;
+    const uint64_t ticket = record.ticket.load();
+    // A call whose queue was destroyed may not have completed yet (nothing
+    // shows when it does): this probe may be what cancels it.
+    const bool may_be_live = record.unobservable.load();
+    // The library holds those for good: decided, never released.
+    if (record.method == tether_fuzz::kNeverReply) {
+      const tether_status status = tether_cancel(seq.runtime, ticket);
+      if (status != TETHER_E_ALREADY_COMPLETED &&
+          status != TETHER_E_STALE_TICKET && status != TETHER_E_BUSY)
+        Fail("cancel of never replied call %zu got %s", i, Name(status));
+      continue;
+    }
+    for (;;) {
+      const tether_status status = tether_cancel(seq.runtime, ticket);
+      if (status == TETHER_E_STALE_TICKET) break;
+      if (status != TETHER_E_ALREADY_COMPLETED && status != TETHER_E_BUSY &&
+          !(may_be_live && status == TETHER_OK))
+        Fail("cancel of completed call %zu got %s", i, Name(status));
+      std::this_thread::yield();
+    }
+  }
+  // A request may be released at its first reply while its handler is
+  // still making a second one; once released, no handler of it starts.
+  while (tether_fuzz::LibraryBusy() != 0) std::this_thread::yield();
+  // A completion freed unpolled (its queue destroyed) gives its credit back
+  // on the thread that freed it, which may still be on its way there.
+  for (;;) {
+    tether_stats stats;
+    tether_stats_init(&stats);
+    Expect(tether_runtime_stats(seq.runtime, &stats), TETHER_OK, "stats");
+    if (stats.in_flight == 0) break;
+    std::this_thread::yield();
+  }
+}
+
+// After either end: each call completed as often as it should, nothing is
+// in flight, and once the host lets go of what it holds, nothing is alive.
+void CheckAndRelease(Sequence& seq, ThreadState* threads, size_t thread_count) {
   const size_t count = g_record_count.load();
   for (size_t i = 0; i < count; ++i) {
     const Record& record = g_records[i];
@@ -934,7 +1087,7 @@ void Finish(Sequence& seq, ThreadState* threads, size_t thread_count,
   tether_stats_init(&stats);
   Expect(tether_runtime_stats(seq.runtime, &stats), TETHER_OK, "final stats");
   if (stats.in_flight != 0)
-    Fail("%llu calls in flight after shutdown",
+    Fail("%llu calls in flight at the end",
          static_cast<unsigned long long>(stats.in_flight));
   for (size_t t = 0; t < thread_count; ++t) {
     ThreadState& ts = threads[t];
@@ -959,7 +1112,6 @@ void Finish(Sequence& seq, ThreadState* threads, size_t thread_count,
          "final leak report");
   if (findings != 0) Fail("leak report after the sequence:\n%s", report);
   tether_buf_free(report);
-  Expect(tether_runtime_destroy(seq.runtime), TETHER_OK, "destroy");
 }
 
 // Opens a runtime with a config the header says is wrong, which must be
@@ -1006,6 +1158,17 @@ void QuietSink(uint64_t, int32_t, const char* message) {
   g_log_lines.fetch_add(1, std::memory_order_relaxed);
 }
 
+tether_fuzz::RuntimeCache g_runtimes;
+// Never destroyed: its thread stays parked on it until the process ends.
+tether_fuzz::HelperThread* const g_helper = new tether_fuzz::HelperThread;
+
+// At exit, so the leak check there sees their threads joined and memory
+// freed.
+void DestroyKeptRuntimes() {
+  for (tether_runtime* runtime : g_runtimes.TakeAll())
+    Expect(tether_runtime_destroy(runtime), TETHER_OK, "destroy at exit");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -1013,6 +1176,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
          "log sink");
   Expect(tether_buf_set_mode(TETHER_BUF_MODE_DEBUG), TETHER_OK,
          "debug buffers");
+  std::atexit(&DestroyKeptRuntimes);
   return 0;
 }
 
@@ -1025,13 +1189,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tether_buf_live(&buffers_before, nullptr);
   const uint64_t handles_before = tether_handles_live();
   const uint64_t objects_before = tether_fuzz::HandleObjectsAlive();
-  g_record_count.store(0);
-  for (Record& record : g_records) {
+  // Records past the last sequence's count are still as the one before
+  // left them: reset.
+  const size_t used = std::min(g_record_count.load(), kMaxRecords);
+  for (size_t i = 0; i < used; ++i) {
+    Record& record = g_records[i];
     record.completions.store(0, std::memory_order_relaxed);
     record.ticket.store(0, std::memory_order_relaxed);
     record.accepted.store(false, std::memory_order_relaxed);
     record.unobservable.store(false, std::memory_order_relaxed);
+    record.handled.store(false, std::memory_order_relaxed);
   }
+  g_record_count.store(0);
+  g_sequence.fetch_add(1, std::memory_order_relaxed);
   g_shutdown_started.store(false);
   g_shutdown_returned.store(false);
 
@@ -1052,10 +1222,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   Sequence seq;
   seq.max_payload = config.max_payload_bytes;
-  char* error = nullptr;
-  Expect(tether_runtime_open(tether_fuzz::FuzzLibrary(), &config, &seq.runtime,
-                             &error),
-         TETHER_OK, "open");
+  size_t held_before = 0;  // requests earlier sequences left it holding
+  seq.runtime = g_runtimes.Take(config, &held_before);
+  if (seq.runtime == nullptr) {
+    char* error = nullptr;
+    Expect(tether_runtime_open(tether_fuzz::FuzzLibrary(), &config,
+                               &seq.runtime, &error),
+           TETHER_OK, "open");
+  }
 
   ThreadState threads[2];
   threads[0].main = true;
@@ -1063,19 +1237,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<tether_fuzz::Op> first;
   for (const tether_fuzz::Op& op : ops)
     ((op.code & 0x80) != 0 ? second : first).push_back(op);
-  std::thread helper;
   if (!second.empty()) {
-    helper = std::thread([&] {
+    g_helper->Start([&] {
       for (const tether_fuzz::Op& op : second) Run(seq, threads[1], op);
     });
   }
   for (const tether_fuzz::Op& op : first) Run(seq, threads[0], op);
-  if (helper.joinable()) helper.join();
+  if (!second.empty()) g_helper->Wait();
 
-  Finish(seq, threads, 2,
-         (header.flags & 0x10) != 0 ? TETHER_SHUTDOWN_DRAIN
-                                    : TETHER_SHUTDOWN_CANCEL,
-         (header.flags & 0x20) != 0 ? 500'000 : 0);
+  // Flag 0x40 asks for the shutdown even when nothing needs one. A runtime
+  // is kept holding a few requests never replied to (see runtime_cache.h),
+  // but not one that would keep a tether buffer alive.
+  bool pins_buffer = false;
+  const size_t held = held_before + HeldForever(&pins_buffer);
+  const bool keep = (header.flags & 0x40) == 0 && !ShutdownStarted() &&
+                    !pins_buffer &&
+                    held <= tether_fuzz::RuntimeCache::MaxHeld(config);
+  if (keep) {
+    Quiesce(seq, threads, 2);
+  } else {
+    ShutDownAndDrain(seq, threads, 2,
+                     (header.flags & 0x10) != 0 ? TETHER_SHUTDOWN_DRAIN
+                                                : TETHER_SHUTDOWN_CANCEL,
+                     (header.flags & 0x20) != 0 ? 500'000 : 0);
+  }
+  CheckAndRelease(seq, threads, 2);
+  if (keep) {
+    if (tether_runtime* dropped = g_runtimes.Put(config, seq.runtime, held))
+      Expect(tether_runtime_destroy(dropped), TETHER_OK, "destroy a kept one");
+  } else {
+    Expect(tether_runtime_destroy(seq.runtime), TETHER_OK, "destroy");
+  }
 
   uint64_t buffers_after = 0;
   tether_buf_live(&buffers_after, nullptr);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -14,15 +15,29 @@ namespace tether_fuzz {
 namespace {
 
 std::atomic<uint64_t> g_handle_objects{0};
+std::atomic<uint64_t> g_busy{0};
+
+// Counts one piece of the library's work for LibraryBusy() while alive: a
+// handler running, or a timer or posted function not yet run or dropped.
+class Busy {
+ public:
+  Busy() { g_busy.fetch_add(1, std::memory_order_relaxed); }
+  ~Busy() { g_busy.fetch_sub(1, std::memory_order_release); }
+  Busy(const Busy&) = delete;
+  Busy& operator=(const Busy&) = delete;
+};
 
 void DestroyHandleObject(void* object) {
   delete static_cast<uint64_t*>(object);
   g_handle_objects.fetch_sub(1, std::memory_order_relaxed);
 }
 
+// A quarter of a microsecond per payload byte: waits long enough to race a
+// cancel, a deadline or a shutdown, short enough not to be what the
+// fuzzer's time goes to.
 std::chrono::microseconds MicrosIn(std::string_view payload, int64_t limit) {
   return std::chrono::microseconds(
-      std::min<int64_t>(static_cast<int64_t>(payload.size()), limit));
+      std::min<int64_t>(static_cast<int64_t>(payload.size() / 4), limit));
 }
 
 class FuzzLane {
@@ -30,6 +45,7 @@ class FuzzLane {
   explicit FuzzLane(tether::Lane& lane) : lane_(lane) {}
 
   void handle(const tether::Request& request) {
+    const Busy busy;
     const uint64_t id = request.id();
     const std::string_view payload = request.payload();
     switch (request.method()) {
@@ -46,7 +62,8 @@ class FuzzLane {
         throw std::runtime_error("fuzz handler threw");
       case kTimerReply: {
         std::string copy(payload);
-        if (lane_.after(MicrosIn(payload, 1000), [this, id, copy] {
+        auto pending = std::make_shared<Busy>();
+        if (lane_.after(MicrosIn(payload, 250), [this, id, copy, pending] {
               lane_.reply(id, copy);
             }) != TETHER_OK) {
           lane_.reply_error(request, -1, "timer refused");
@@ -60,15 +77,16 @@ class FuzzLane {
         lane_.reply(request, "second");
         return;
       case kSleep:
-        std::this_thread::sleep_for(MicrosIn(payload, 300));
+        std::this_thread::sleep_for(MicrosIn(payload, 100));
         lane_.reply(request, {});
         return;
       case kMakeHandle:
         MakeHandle(request);
         return;
       case kPostReply:
-        if (lane_.post([this, id] { lane_.reply(id, "posted"); }) !=
-            TETHER_OK) {
+        if (lane_.post([this, id, pending = std::make_shared<Busy>()] {
+              lane_.reply(id, "posted");
+            }) != TETHER_OK) {
           lane_.reply_error(request, -1, "post refused");
         }
         return;
@@ -105,6 +123,8 @@ class FuzzLane {
 const tether_library* FuzzLibrary() {
   return tether::library_table<FuzzLane>("fuzz");
 }
+
+uint64_t LibraryBusy() { return g_busy.load(std::memory_order_acquire); }
 
 uint64_t HandleObjectsAlive() {
   return g_handle_objects.load(std::memory_order_relaxed);

@@ -15,11 +15,12 @@ enum Method : uint32_t {
   kEcho,        // replies with a copy of the payload
   kFail,        // reply_error(7, "fuzz failure")
   kThrow,       // throws out of handle()
-  kTimerReply,  // replies with the payload from a lane timer, payload
-                // length microseconds later (at most 1 ms)
+  kTimerReply,  // replies with the payload from a lane timer, a quarter
+                // microsecond per payload byte later (at most 250 us)
   kNeverReply,  // never replies: only cancel, deadline or shutdown end it
   kReplyTwice,  // replies twice; the second reply is refused
-  kSleep,       // sleeps payload length microseconds (at most 300 us), replies
+  kSleep,       // sleeps a quarter microsecond per payload byte (at most
+                // 100 us), replies
   kMakeHandle,  // replies with 8 bytes: a new handle holding one reference
   kPostReply,   // posts work to its lane that replies
   kMethodCount,
@@ -30,6 +31,12 @@ enum Method : uint32_t {
 inline constexpr int32_t kFailCode = 7;
 
 const tether_library* FuzzLibrary();
+
+// Work of the library not finished yet, process-wide: handlers running,
+// and timers and posted functions that have neither run nor been dropped.
+// While it is not 0 the library may still hold a tether buffer (a reply it
+// is about to make).
+uint64_t LibraryBusy();
 
 // Handles kMakeHandle made whose destroy has not run yet, process-wide.
 uint64_t HandleObjectsAlive();

@@ -28,6 +28,10 @@ def op(code, a=0, b=0, c=0, d=0, e=0):
     return struct.pack("<BBBBIQ", code, a, b, c, d, e)
 
 
+# Header flag 0x40: end the sequence with a shutdown even when nothing
+# needs one (otherwise the runtime is kept for the next input).
+END_WITH_SHUTDOWN = 0x40
+
 SEEDS = {
     "echo_callback": header() + op(SUBMIT, ECHO, 1, 0, 40, 9) * 4,
     "echo_queue": header(2) + op(CQ_OPEN) + op(SUBMIT_CQ, ECHO, 0, 0, 100, 3)
@@ -49,6 +53,12 @@ SEEDS = {
     "two_threads": header(2) + b"".join(
         op(SUBMIT | (SECOND if i % 2 else 0), ECHO, i, 0, i * 13, i)
         for i in range(16)) + op(CQ_OPEN | SECOND) + op(SUBMIT_CQ | SECOND, ECHO),
+    "two_threads_drained": header(2, 16, 256, END_WITH_SHUTDOWN | 0x30)
+    + b"".join(op(SUBMIT | (SECOND if i % 2 else 0), SLEEP + i % 2, i, 0,
+                  i * 50, i) for i in range(8))
+    + op(CQ_OPEN) + op(SUBMIT_CQ, TIMER, 0, 0, 400),
+    "batch_cancelled": header(3, 8, 128, END_WITH_SHUTDOWN) + op(CQ_OPEN)
+    + op(BATCH, 7, 0x40, 0, 100, 1) + op(BATCH | SECOND, 5, 0, 0, 90, 2),
     "handles": header() + op(SUBMIT, MAKE_HANDLE) + op(YIELD, 1, 0, 0, 300)
     + op(HANDLE, 2) + op(HANDLE, 0) + op(HANDLE, 0) + op(HANDLE, 0)
     + op(HANDLE, 1, 0, 0, 0, 0x100000000),
