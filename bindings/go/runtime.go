@@ -116,7 +116,7 @@ type Options struct {
 	// RecorderEntries is how many records of the calls it took each lane
 	// keeps (the boundary recorder, see DumpRecording), rounded up to a
 	// power of two, at most 65536 (256 is a good start). 0 or RecorderOff
-	// leaves it off, tether's default: it costs about 10% of a hot round
+	// leaves it off, tether's default: it costs about 8% of a hot round
 	// trip.
 	// The environment variable TETHER_RECORDER=off|on|capture wins over it
 	// and over CaptureBytes.

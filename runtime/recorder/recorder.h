@@ -24,7 +24,7 @@ namespace tether::recorder {
 inline constexpr uint32_t kEntriesWhenAsked = 256;
 
 struct Settings {
-  // 0: off, the default: it costs about 10% of the hot round trip
+  // 0: off, the default: it costs about 8% of the hot round trip
   // (docs/recorder.md), over the 5% it was allowed.
   uint32_t entries = 0;
   uint32_t capture_max_payload = 4096;
