@@ -114,6 +114,14 @@ TEST_F(ForkTest, DestroyInChildIsForked) {
             TETHER_E_FORKED);
 }
 
+TEST_F(ForkTest, RecorderDumpInChildIsForked) {
+  tether_runtime* runtime = rt();
+  EXPECT_EQ(RunInChild([runtime] {
+              return tether_recorder_dump(runtime, STDERR_FILENO, 0);
+            }),
+            TETHER_E_FORKED);
+}
+
 TEST_F(ForkTest, StreamOpenInChildIsForked) {
   tether_runtime* runtime = rt();
   EXPECT_EQ(RunInChild([runtime] {
