@@ -153,6 +153,10 @@ class Runtime : public std::enable_shared_from_this<Runtime> {
   // recycles the slot, without setting its flag when the other two are set.
   void let_go(Slot* slot, uint16_t holder_flag);
 
+  // Lane thread: wakes a parked lane for shared calls still queued behind
+  // the one this lane just took (Lane::drain_shared).
+  void wake_lane_for_shared() { wake_lane_for(kNoLane); }
+
   const LoadedLibrary& library() const { return library_; }
   const RuntimeOptions& options() const { return options_; }
   QueueSet& queues() { return queues_; }

@@ -319,24 +319,37 @@ void Runtime::wake_lane_for(uint32_t lane) {
     lanes_[lane]->wake_if_parked();
     return;
   }
-  // Shared queue: wake one parked lane, if any; busy lanes will see it.
+  // Shared queue: a lane spinning idle will take the call within a pass,
+  // so nothing is woken; else wake one parked lane, if any (busy lanes
+  // will see it when they finish). Waking a second lane while one spins
+  // would put two lanes on the cores for one call, and on a machine with
+  // few cores take one from the caller.
   const uint32_t count = options_.lanes;
   if (count == 1) {
     lanes_[0]->wake_if_parked();
     return;
   }
+  // Orders the enqueue before the loads below, against the lane's fenced
+  // park announcement: a lane read as spinning sees the call before it
+  // parks (event_loop.h, idle()).
   std::atomic_thread_fence(std::memory_order_seq_cst);
   // Where to start looking is only a hint that spreads wake-ups over the
   // lanes: a plain store, written only when a lane is woken, so submitters
   // that find every lane busy write nothing shared.
   const uint32_t start = next_shared_wake_.load(std::memory_order_relaxed);
+  Lane* parked = nullptr;
+  uint32_t parked_at = 0;
   for (uint32_t i = 0; i < count; ++i) {
     Lane& candidate = *lanes_[(start + i) % count];
-    if (candidate.parked()) {
-      next_shared_wake_.store(start + i + 1, std::memory_order_relaxed);
-      candidate.wake_if_parked();
-      return;
+    if (candidate.spinning()) return;
+    if (parked == nullptr && candidate.parked()) {
+      parked = &candidate;
+      parked_at = i;
     }
+  }
+  if (parked != nullptr) {
+    next_shared_wake_.store(start + parked_at + 1, std::memory_order_relaxed);
+    parked->wake_if_parked();
   }
 }
 

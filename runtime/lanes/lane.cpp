@@ -127,8 +127,10 @@ void Lane::run() {
 
   const uint64_t spin_ns = runtime_.options().spin_ns;
   SlotPool::ReturnBatch slot_returns(runtime_.slots());
+  bool after_idle = true;
   for (;;) {
-    std::size_t handled = drain_once();
+    std::size_t handled = drain_once(after_idle);
+    after_idle = handled == 0;
     uint64_t now = now_ns();
     loop_.run_ready(now);
     deliver_deferred();
@@ -150,17 +152,49 @@ void Lane::run() {
   finish();
 }
 
-std::size_t Lane::drain_once() {
+std::size_t Lane::drain_once(bool after_idle) {
+  // busy() before the handlers run, not after: while they run, this lane
+  // must not read as spinning, or submitters of shared calls would wake
+  // no parked lane (Runtime::wake_lane_for).
   Slot* batch[kBatch];
   std::size_t own = runtime_.queues().lanes[index_]->try_dequeue_bulk(
       own_consumer_, batch, kBatch);
+  if (own != 0) loop_.busy();
   run_requests(batch, own);
   // A full batch means a backlog: only then is the depth worth measuring.
   if (own == kBatch) depth_watch_.observe(queue_depth());
-  std::size_t shared = runtime_.queues().shared.try_dequeue_bulk(
-      shared_consumer_, batch, kBatch);
-  run_requests(batch, shared);
-  return own + shared;
+  return own + drain_shared(after_idle);
+}
+
+std::size_t Lane::drain_shared(bool after_idle) {
+  auto& shared = runtime_.queues().shared;
+  if (runtime_.options().lanes == 1) {
+    Slot* batch[kBatch];
+    std::size_t taken =
+        shared.try_dequeue_bulk(shared_consumer_, batch, kBatch);
+    if (taken != 0) loop_.busy();
+    run_requests(batch, taken);
+    return taken;
+  }
+  // With other lanes to run them, shared calls are taken one at a time: a
+  // batch taken at once would run serially here, behind a handler that
+  // blocks its thread, while the other lanes sit idle.
+  std::size_t taken = 0;
+  Slot* slot = nullptr;
+  while (taken < kBatch && shared.try_dequeue(shared_consumer_, slot)) {
+    if (taken++ == 0 && after_idle) {
+      // Submitters wake no lane while this one spins, so calls may be
+      // queued behind the one just taken with every other lane parked:
+      // wake one for them. Each lane woken so passes the wake on while a
+      // backlog remains. The fence pairs with the submitter's: it sees
+      // this lane no longer spinning, or this load sees its call.
+      loop_.busy();
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      if (shared.size_approx() != 0) runtime_.wake_lane_for_shared();
+    }
+    run_requests(&slot, 1);
+  }
+  return taken;
 }
 
 void Lane::run_requests(Slot* const* slots, std::size_t count) {
@@ -308,7 +342,7 @@ bool Lane::queues_look_empty() const {
 
 void Lane::finish() {
   // Everything still queued was claimed by shutdown; let go of it.
-  while (drain_once() != 0) {
+  while (drain_once(false) != 0) {
   }
   loop_.close();  // posted work and timers run once more with ran == false
   deliver_deferred();

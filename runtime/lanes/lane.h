@@ -52,6 +52,7 @@ class Lane : public tether_lane {
 
   void wake_if_parked() { loop_.wake_if_parked(); }
   bool parked() const { return loop_.parked(); }
+  bool spinning() const { return loop_.spinning(); }
   EventLoop& loop() { return loop_; }
   uint32_t index() const { return index_; }
   Runtime& runtime() { return runtime_; }
@@ -85,7 +86,10 @@ class Lane : public tether_lane {
  private:
   void run();
   bool start_library(std::string* error);
-  std::size_t drain_once();
+  // One pass over the lane's queues; after_idle: the last pass found no
+  // work (the lane spun or parked since).
+  std::size_t drain_once(bool after_idle);
+  std::size_t drain_shared(bool after_idle);  // drain_once's shared half
   // Runs each request's handler, then delivers what they replied.
   void run_requests(Slot* const* slots, std::size_t count);
   void run_request(Slot* slot);

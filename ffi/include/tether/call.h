@@ -17,7 +17,10 @@
  * Ordering: calls with the same key (not TETHER_KEY_ANY) submitted through
  * one tether_stream run in submission order. Calls with TETHER_KEY_ANY are
  * taken by whichever lane is free, in no promised order, even through a
- * stream. Otherwise no order is promised.
+ * stream. Otherwise no order is promised. With several lanes, each lane
+ * takes TETHER_KEY_ANY calls one at a time, and a lane that takes one
+ * while more are queued wakes another: a TETHER_KEY_ANY call waits for a
+ * lane only while every lane is running a handler (or a call keyed to it).
  *
  * Tickets name one call of one runtime for tether_cancel(): 64 bits, never
  * 0, opaque. A ticket of another runtime names no call here

@@ -63,7 +63,12 @@ struct tether_runtime_config {
    * Default 64 MiB. */
   uint64_t max_payload_bytes;
   /* How long an idle lane spins before it parks, in nanoseconds.
-   * Default 20000 (20 us); 0 parks at once. */
+   * Default 20000 (20 us); 0 parks at once. For the first 5 us of a spin
+   * the lane only pauses between looks at its queues; after that it calls
+   * sched_yield between looks, so a thread waiting for its core (a caller
+   * on a machine with few cores) runs. A call that any lane may take
+   * (TETHER_KEY_ANY) wakes no parked lane while another lane spins: the
+   * spinning lane takes it. */
   uint64_t spin_ns;
   /* Opaque value handed to the library's lane_start. */
   void* library_data;

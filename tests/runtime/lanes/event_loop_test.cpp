@@ -52,6 +52,59 @@ TEST(EventLoopTest, WakeEndsAParkFromAnotherThread) {
   EXPECT_TRUE(parked_once.load());
 }
 
+// spinning() tells a submitter whether the owner will look at its queues
+// again without a wake-up: true from the first idle pass until work is
+// seen or the spin ends, false while busy or parked.
+TEST(EventLoopTest, SpinningFromTheFirstIdlePassUntilWorkIsSeen) {
+  EventLoop loop;
+  EXPECT_FALSE(loop.spinning());
+  int looks = 0;
+  auto never_work = [&] {
+    ++looks;
+    return false;
+  };
+  loop.idle(1'000, 10'000, never_work);
+  EXPECT_TRUE(loop.spinning());
+  loop.idle(1'000 + EventLoop::kPauseOnlyNs, 10'000, never_work);  // yields
+  EXPECT_TRUE(loop.spinning());
+  EXPECT_EQ(looks, 0);  // the park is not tried while the spin lasts
+  loop.busy();
+  EXPECT_FALSE(loop.spinning());
+  EXPECT_FALSE(loop.parked());
+}
+
+TEST(EventLoopTest, NotSpinningOnceTheSpinEndsEvenIfWorkCancelsThePark) {
+  EventLoop loop;
+  loop.idle(1'000, 10'000, [] { return false; });
+  ASSERT_TRUE(loop.spinning());
+  bool announced = false;
+  loop.idle(11'000, 10'000, [&] {
+    announced = loop.parked();
+    return true;  // work arrived: the park is cancelled
+  });
+  EXPECT_TRUE(announced);  // the park was announced before the last look
+  EXPECT_FALSE(loop.spinning());
+  EXPECT_FALSE(loop.parked());
+  // Still past its spin: the next idle pass tries to park again at once.
+  int looks = 0;
+  loop.idle(11'001, 10'000, [&] {
+    ++looks;
+    return true;
+  });
+  EXPECT_EQ(looks, 1);
+}
+
+TEST(EventLoopTest, AZeroSpinNeverReportsSpinning) {
+  EventLoop loop;
+  bool spinning_at_look = true;
+  loop.idle(1'000, 0, [&] {
+    spinning_at_look = loop.spinning();
+    return true;
+  });
+  EXPECT_FALSE(spinning_at_look);
+  EXPECT_FALSE(loop.spinning());
+}
+
 TEST(EventLoopTest, CloseRunsPendingWorkOnceWithRanFalse) {
   EventLoop loop;
   std::vector<bool> outcomes;
