@@ -128,6 +128,7 @@ void EventLoop::run_ready(uint64_t now) {
                     now - impl_->last_reactor_ns >= kReactorIntervalNs;
   if (!posted && !timers_due) return;
   impl_->last_reactor_ns = now;
+  NotSpinning running_handlers(*this);
   impl_->io.poll();
   if (impl_->io.stopped()) impl_->io.restart();
 }

@@ -118,6 +118,38 @@ class EventLoop {
   // announces its park, fenced, before its last look). Thread-safe.
   bool spinning() const { return spinning_.load(std::memory_order_relaxed); }
 
+  // Owner thread: while one lives the owner does not read as spinning, as
+  // it runs code that may block (timer handlers, posted work, completion
+  // callbacks) between two looks at its queues; then it reads as before.
+  // Ending a spin so calls the hook set by on_spin_interrupted(), which
+  // hands on work a waker left to this owner because it read spinning.
+  class NotSpinning {
+   public:
+    explicit NotSpinning(EventLoop& loop)
+        : loop_(loop), was_(loop.spinning_.load(std::memory_order_relaxed)) {
+      if (!was_) return;
+      loop_.spinning_.store(false, std::memory_order_relaxed);
+      if (loop_.spin_interrupted_ != nullptr) {
+        loop_.spin_interrupted_(loop_.spin_interrupted_arg_);
+      }
+    }
+    ~NotSpinning() {
+      if (was_) loop_.spinning_.store(true, std::memory_order_relaxed);
+    }
+    NotSpinning(const NotSpinning&) = delete;
+    NotSpinning& operator=(const NotSpinning&) = delete;
+
+   private:
+    EventLoop& loop_;
+    bool was_;
+  };
+
+  // Owner thread, before the loop runs: see NotSpinning.
+  void on_spin_interrupted(void (*hook)(void*), void* arg) {
+    spin_interrupted_ = hook;
+    spin_interrupted_arg_ = arg;
+  }
+
   // How long an idle owner spins with pause alone before it yields. Long
   // enough to cover a caller that resubmits through a slower wait (Go's
   // netpoller: about 3.5 us a round trip); with 2 us, such a lane yielded
@@ -134,6 +166,8 @@ class EventLoop {
   static void yield_cpu();
 
   uint64_t idle_since_ = 0;  // owner thread; 0: not idle
+  void (*spin_interrupted_)(void*) = nullptr;
+  void* spin_interrupted_arg_ = nullptr;
   // One line, read together by a submitter looking for a lane to wake.
   alignas(kCacheLine) std::atomic<bool> parked_{false};
   std::atomic<bool> spinning_{false};

@@ -125,6 +125,9 @@ void Lane::run() {
     return;
   }
 
+  loop_.on_spin_interrupted(
+      [](void* lane) { static_cast<Lane*>(lane)->hand_on_shared_calls(); },
+      this);
   const uint64_t spin_ns = runtime_.options().spin_ns;
   SlotPool::ReturnBatch slot_returns(runtime_.slots());
   bool after_idle = true;
@@ -159,11 +162,36 @@ std::size_t Lane::drain_once(bool after_idle) {
   Slot* batch[kBatch];
   std::size_t own = runtime_.queues().lanes[index_]->try_dequeue_bulk(
       own_consumer_, batch, kBatch);
-  if (own != 0) loop_.busy();
+  if (own != 0) {
+    if (after_idle) {
+      leave_idle();
+      after_idle = false;
+    } else {
+      loop_.busy();
+    }
+  }
   run_requests(batch, own);
   // A full batch means a backlog: only then is the depth worth measuring.
   if (own == kBatch) depth_watch_.observe(queue_depth());
   return own + drain_shared(after_idle);
+}
+
+void Lane::leave_idle() {
+  loop_.busy();
+  hand_on_shared_calls();
+}
+
+void Lane::hand_on_shared_calls() {
+  if (runtime_.options().lanes == 1) return;
+  // Submitters wake no lane while this one spins, so shared calls may be
+  // queued with every other lane parked while this one runs what it just
+  // took: wake one for them. Each lane woken so passes the wake on while a
+  // backlog remains. The fence pairs with the submitter's: it sees this
+  // lane no longer spinning, or this load sees its call.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (runtime_.queues().shared.size_approx() != 0) {
+    runtime_.wake_lane_for_shared();
+  }
 }
 
 std::size_t Lane::drain_shared(bool after_idle) {
@@ -182,15 +210,12 @@ std::size_t Lane::drain_shared(bool after_idle) {
   std::size_t taken = 0;
   Slot* slot = nullptr;
   while (taken < kBatch && shared.try_dequeue(shared_consumer_, slot)) {
-    if (taken++ == 0 && after_idle) {
-      // Submitters wake no lane while this one spins, so calls may be
-      // queued behind the one just taken with every other lane parked:
-      // wake one for them. Each lane woken so passes the wake on while a
-      // backlog remains. The fence pairs with the submitter's: it sees
-      // this lane no longer spinning, or this load sees its call.
-      loop_.busy();
-      std::atomic_thread_fence(std::memory_order_seq_cst);
-      if (shared.size_approx() != 0) runtime_.wake_lane_for_shared();
+    if (taken++ == 0) {
+      if (after_idle) {
+        leave_idle();
+      } else {
+        loop_.busy();
+      }
     }
     run_requests(&slot, 1);
   }
@@ -286,6 +311,8 @@ recorder::CallFacts Lane::facts_of(const Slot& slot, uint64_t ticket,
 }
 
 void Lane::deliver_deferred() {
+  if (deferred_.empty()) return;
+  EventLoop::NotSpinning running_callbacks(loop_);
   // A completion's callback may lead to more replies here, growing (and
   // moving) deferred_: each chunk is copied out before it is delivered.
   Slot* chunk[Runtime::kDeliverBatch];

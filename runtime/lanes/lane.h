@@ -90,6 +90,11 @@ class Lane : public tether_lane {
   // work (the lane spun or parked since).
   std::size_t drain_once(bool after_idle);
   std::size_t drain_shared(bool after_idle);  // drain_once's shared half
+  // The first work after an idle pass: busy(), and a wake for shared calls
+  // left queued.
+  void leave_idle();
+  // Wakes a parked lane when shared calls are queued (several lanes only).
+  void hand_on_shared_calls();
   // Runs each request's handler, then delivers what they replied.
   void run_requests(Slot* const* slots, std::size_t count);
   void run_request(Slot* slot);

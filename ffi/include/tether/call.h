@@ -20,7 +20,8 @@
  * stream. Otherwise no order is promised. With several lanes, each lane
  * takes TETHER_KEY_ANY calls one at a time, and a lane that takes one
  * while more are queued wakes another: a TETHER_KEY_ANY call waits for a
- * lane only while every lane is running a handler (or a call keyed to it).
+ * lane only while every lane is running the library's code (a handler, a
+ * timer, posted work) or a completion callback.
  *
  * Tickets name one call of one runtime for tether_cancel(): 64 bits, never
  * 0, opaque. A ticket of another runtime names no call here

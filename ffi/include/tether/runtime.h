@@ -68,7 +68,8 @@ struct tether_runtime_config {
    * sched_yield between looks, so a thread waiting for its core (a caller
    * on a machine with few cores) runs. A call that any lane may take
    * (TETHER_KEY_ANY) wakes no parked lane while another lane spins: the
-   * spinning lane takes it. */
+   * spinning lane takes it, or, when it turns to other work first (a call
+   * keyed to it, a timer, a callback), wakes a parked lane for it. */
   uint64_t spin_ns;
   /* Opaque value handed to the library's lane_start. */
   void* library_data;

@@ -65,7 +65,7 @@ TEST(EventLoopTest, SpinningFromTheFirstIdlePassUntilWorkIsSeen) {
   };
   loop.idle(1'000, 10'000, never_work);
   EXPECT_TRUE(loop.spinning());
-  loop.idle(1'000 + EventLoop::kPauseOnlyNs, 10'000, never_work);  // yields
+  loop.idle(1'000 + EventLoop::kPauseOnlyNs, 10'000, never_work);
   EXPECT_TRUE(loop.spinning());
   EXPECT_EQ(looks, 0);  // the park is not tried while the spin lasts
   loop.busy();
@@ -78,11 +78,15 @@ TEST(EventLoopTest, NotSpinningOnceTheSpinEndsEvenIfWorkCancelsThePark) {
   loop.idle(1'000, 10'000, [] { return false; });
   ASSERT_TRUE(loop.spinning());
   bool announced = false;
+  bool spinning_at_look = true;
   loop.idle(11'000, 10'000, [&] {
     announced = loop.parked();
+    spinning_at_look = loop.spinning();
     return true;  // work arrived: the park is cancelled
   });
-  EXPECT_TRUE(announced);  // the park was announced before the last look
+  // Both before the last look: the waker's Dekker pairing relies on it.
+  EXPECT_TRUE(announced);
+  EXPECT_FALSE(spinning_at_look);
   EXPECT_FALSE(loop.spinning());
   EXPECT_FALSE(loop.parked());
   // Still past its spin: the next idle pass tries to park again at once.
@@ -92,6 +96,31 @@ TEST(EventLoopTest, NotSpinningOnceTheSpinEndsEvenIfWorkCancelsThePark) {
     return true;
   });
   EXPECT_EQ(looks, 1);
+}
+
+// Code a spinning owner runs between two looks (timers, callbacks) may
+// block: while it runs the owner does not read as spinning, and ending the
+// spin so tells the owner's hook, once.
+TEST(EventLoopTest, NotSpinningHidesTheSpinAndCallsTheHookOnlyWhenSpinning) {
+  EventLoop loop;
+  int hooks = 0;
+  loop.on_spin_interrupted([](void* count) { ++*static_cast<int*>(count); },
+                           &hooks);
+  {
+    EventLoop::NotSpinning busy_outside_a_spin(loop);
+    EXPECT_FALSE(loop.spinning());
+  }
+  EXPECT_EQ(hooks, 0);
+  EXPECT_FALSE(loop.spinning());
+  loop.idle(1'000, 10'000, [] { return false; });
+  ASSERT_TRUE(loop.spinning());
+  {
+    EventLoop::NotSpinning running_a_timer(loop);
+    EXPECT_FALSE(loop.spinning());
+    EXPECT_EQ(hooks, 1);
+  }
+  EXPECT_TRUE(loop.spinning());  // back in the spin
+  EXPECT_EQ(hooks, 1);
 }
 
 TEST(EventLoopTest, AZeroSpinNeverReportsSpinning) {
