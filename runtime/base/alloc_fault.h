@@ -5,10 +5,12 @@
 //
 // What counts: allocations on a thread that is inside a public function or
 // host function (the firewall marks it with Inside) while a test has armed
-// the count; tether's own malloc calls go through alloc_fault::malloc, and
-// a test binary that replaces operator new (tests/fault/alloc_hooks.cpp)
-// asks fails() too. Allocations on tether's own threads outside an entry
-// point (a lane's event loop, the delivery thread) are not counted.
+// the count; tether's own malloc calls and moodycamel's (through
+// queues/queue_traits.h) go through alloc_fault::malloc, and a test binary
+// that replaces operator new (tests/fault/alloc_hooks.cpp), which Asio and
+// the standard library use, asks fails() too. Allocations on tether's own
+// threads outside an entry point (a lane's event loop, the delivery thread) are
+// not counted.
 //
 // Unarmed, Inside costs one relaxed load, and fails() one more.
 #ifndef TETHER_RUNTIME_BASE_ALLOC_FAULT_H_

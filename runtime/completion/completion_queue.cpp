@@ -47,7 +47,9 @@ CompletionQueue::CompletionQueue(uint64_t runtime_id, int fd,
           "backlog of " + name_ + ": completions pushed and never polled",
           growth_threshold) {
   producers_.reserve(producers);
-  for (uint32_t i = 0; i < producers; ++i) producers_.emplace_back(queue_);
+  for (uint32_t i = 0; i < producers; ++i) {
+    check_token(producers_.emplace_back(queue_));
+  }
 }
 
 CompletionQueue::~CompletionQueue() {

@@ -20,8 +20,6 @@
 #ifndef TETHER_RUNTIME_COMPLETION_COMPLETION_QUEUE_H_
 #define TETHER_RUNTIME_COMPLETION_COMPLETION_QUEUE_H_
 
-#include <concurrentqueue.h>
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -32,6 +30,7 @@
 #include "base/status.h"
 #include "completion/queue_names.h"
 #include "core/call_credits.h"
+#include "queues/queue_traits.h"
 #include "tether/call.h"
 #include "watch/growth_watch.h"
 
@@ -110,7 +109,7 @@ class CompletionQueue {
   const uint64_t runtime_id_;
   const std::string name_ = queue_names::next(runtime_id_);
   const int fd_;
-  moodycamel::ConcurrentQueue<tether_completion> queue_;
+  Queue<tether_completion> queue_;
   std::vector<moodycamel::ProducerToken> producers_;
   moodycamel::ConsumerToken consumer_;
   alignas(kCacheLine) std::atomic<bool> armed_{true};

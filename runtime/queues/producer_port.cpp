@@ -10,8 +10,11 @@ ProducerPort::ProducerPort(QueueSet& queues)
     : shared_(queues.shared),
       delivery_(queues.delivery),
       deadlines_(queues.deadlines) {
+  check_token(shared_);
+  check_token(delivery_);
+  check_token(deadlines_);
   lanes_.reserve(queues.lanes.size());
-  for (auto& lane : queues.lanes) lanes_.emplace_back(*lane);
+  for (auto& lane : queues.lanes) check_token(lanes_.emplace_back(*lane));
 }
 
 PortPool::PortPool(QueueSet& queues, uint32_t ports) : queues_(queues) {

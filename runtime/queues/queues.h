@@ -1,5 +1,5 @@
-// The engine's cross-thread queues, all moodycamel ConcurrentQueue, and the
-// items they carry.
+// The engine's cross-thread queues (queues/queue_traits.h) and the items
+// they carry.
 //
 // Every producer uses an explicit ProducerToken. Debian's moodycamel 1.0.3
 // never reclaims implicit producers, so a token-less enqueue from each new
@@ -9,26 +9,25 @@
 #ifndef TETHER_RUNTIME_QUEUES_QUEUES_H_
 #define TETHER_RUNTIME_QUEUES_QUEUES_H_
 
-#include <concurrentqueue.h>
-
 #include <cstdint>
 
+#include "queues/queue_traits.h"
 #include "slots/slot.h"
 
 namespace tether {
 
 // Requests waiting for a lane: a lane's own queue, or the shared one.
-using RequestQueue = moodycamel::ConcurrentQueue<Slot*>;
+using RequestQueue = Queue<Slot*>;
 
 // Claimed calls waiting for the delivery thread to deliver them.
-using DeliveryQueue = moodycamel::ConcurrentQueue<Slot*>;
+using DeliveryQueue = Queue<Slot*>;
 
 // A deadline to arm on the delivery thread's timer.
 struct DeadlineEntry {
   uint64_t deadline_ns = 0;
   uint64_t ticket = 0;
 };
-using DeadlineQueue = moodycamel::ConcurrentQueue<DeadlineEntry>;
+using DeadlineQueue = Queue<DeadlineEntry>;
 
 }  // namespace tether
 
