@@ -77,8 +77,10 @@ func cRoundTrip(lanes int, spin time.Duration) contender {
 
 // BenchmarkSerialCall: one goroutine making no-op calls one after the
 // other, through tether with each wait strategy, against tether's own round
-// trip from C and a direct cgo call: on one lane and on two, and on one
-// lane that parks as soon as it is idle (Spin < 0) instead of spinning.
+// trip from C, goroutines locked to OS threads fed through a channel (what
+// Go code writes to keep a library on threads of its own) and a direct cgo
+// call: on one lane and on two, and on one lane that parks as soon as it
+// is idle (Spin < 0) instead of spinning.
 func BenchmarkSerialCall(b *testing.B) {
 	for _, c := range []struct {
 		name string
@@ -89,18 +91,18 @@ func BenchmarkSerialCall(b *testing.B) {
 		{"lanes=1,lane-spin=0", Options{Lanes: 1, Spin: -1}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			runContenders(b, append(tetherContenders(1, c.opts), cRoundTrip(c.opts.Lanes, c.opts.Spin), directCgo(1)))
+			runContenders(b, append(tetherContenders(1, c.opts), cRoundTrip(c.opts.Lanes, c.opts.Spin), lockedThread(1, c.opts.Lanes), directCgo(1)))
 		})
 	}
 }
 
 // BenchmarkConcurrentCall: 64 goroutines making no-op calls, each one
-// after the other, through tether on two lanes with each wait strategy, and
-// as direct cgo calls.
+// after the other, through tether on two lanes with each wait strategy,
+// through two locked-thread workers, and as direct cgo calls.
 func BenchmarkConcurrentCall(b *testing.B) {
 	const goroutines = 64
 	b.Run(fmt.Sprintf("goroutines=%d", goroutines), func(b *testing.B) {
-		runContenders(b, append(tetherContenders(goroutines, Options{Lanes: 2}), directCgo(goroutines)))
+		runContenders(b, append(tetherContenders(goroutines, Options{Lanes: 2}), lockedThread(goroutines, 2), directCgo(goroutines)))
 	})
 }
 

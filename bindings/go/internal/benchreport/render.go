@@ -50,7 +50,7 @@ func serial(b *strings.Builder, r results) {
 		fmt.Fprintf(b, "**One goroutine, no-op calls one after another, %s.** p50 per run lists each process's p50; × C and × cgo are the p50 over the C round trip's and the direct cgo call's in the same run.\n\n", config.says)
 		b.WriteString("| contender | p50 | p50 per run | × C | × cgo | p99 | p99.9 | CPU per call | allocs/op |\n")
 		b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
-		for _, c := range append(slicesOf(waits), "c-round-trip", "direct-cgo") {
+		for _, c := range append(slicesOf(waits), "c-round-trip", "locked-thread", "direct-cgo") {
 			name := base + c
 			if len(r[name]) == 0 {
 				continue
@@ -75,7 +75,7 @@ func concurrent(b *strings.Builder, r results) {
 	b.WriteString("**64 goroutines, no-op calls, 2 lanes.** Cores is the process's CPU time over wall time.\n\n")
 	b.WriteString("| contender | calls/s | p50 | p99 | p99.9 | CPU per call | cores | allocs/op |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
-	for _, c := range append(slicesOf(waits), "direct-cgo") {
+	for _, c := range append(slicesOf(waits), "locked-thread", "direct-cgo") {
 		name := base + c
 		if len(r[name]) == 0 {
 			continue
