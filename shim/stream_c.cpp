@@ -22,7 +22,12 @@ TETHER_API tether_status tether_stream_open(tether_runtime* runtime,
     if (port == nullptr) {
       return tether::refused_after_shutdown("tether_stream_open");
     }
-    *stream_out = new tether_stream{runtime->runtime, port};
+    try {
+      *stream_out = new tether_stream{runtime->runtime, port};
+    } catch (...) {
+      rt.close_stream_port(port);  // else it stays registered until destroy
+      throw;
+    }
     return tether::Status::kOk;
   });
 }

@@ -1,6 +1,6 @@
 // SQLite's fault-injection loop, for tether: one scenario (open, a
-// completion queue, submits from two threads, a cancel, a deadline,
-// shutdown, destroy) run with its 1st allocation inside tether failing,
+// completion queue, submits from two threads, a cancel, a deadline, a
+// stream, shutdown, destroy) run with its 1st allocation inside tether failing,
 // then its 2nd, and so on, until a run makes fewer allocations than the one
 // that was to fail. For every run: no crash or hang, every public call
 // returned TETHER_OK, TETHER_E_NO_MEMORY or another status its header
@@ -27,6 +27,13 @@ namespace {
 
 constexpr size_t kCallbackCalls = 12;
 constexpr size_t kQueueCalls = 12;
+constexpr size_t kStreamCalls = 4;
+// Collector indices: the second thread's calls, then the deadline and the
+// cancelled call, then the stream's.
+constexpr size_t kDeadlineCall = kCallbackCalls;
+constexpr size_t kCancelledCall = kCallbackCalls + 1;
+constexpr size_t kFirstStreamCall = kCallbackCalls + 2;
+constexpr size_t kCollected = kFirstStreamCall + kStreamCalls;
 // Over the 64 bytes a call carries inline: a copied payload is malloc'd.
 const std::string kPayload(100, 'p');
 
@@ -83,8 +90,8 @@ RunResult RunScenario(uint64_t nth) {
     Note("tether_cq_open", status);
     if (status != TETHER_OK) EXPECT_EQ(status, TETHER_E_NO_MEMORY);
 
-    Collector collector(kCallbackCalls + 2);
-    std::array<bool, kCallbackCalls + 2> accepted{};
+    Collector collector(kCollected);
+    std::array<bool, kCollected> accepted{};
     std::thread second([&] {
       for (size_t i = 0; i < kCallbackCalls; ++i) {
         tether_call call = Call(kEcho, kPayload);
@@ -100,16 +107,16 @@ RunResult RunScenario(uint64_t nth) {
     deadline.timeout_ns = 1'000'000;
     tether_status s =
         tether_submit(runtime, &deadline, &Collector::Callback,
-                      collector.user_data(kCallbackCalls), nullptr);
+                      collector.user_data(kDeadlineCall), nullptr);
     EXPECT_TRUE(AllowedSubmit(s)) << tether_status_str(s);
     Note("tether_submit", s);
-    accepted[kCallbackCalls] = s == TETHER_OK;
+    accepted[kDeadlineCall] = s == TETHER_OK;
     tether_call never = Call(kNeverReply);
     uint64_t ticket = 0;
     s = tether_submit(runtime, &never, &Collector::Callback,
-                      collector.user_data(kCallbackCalls + 1), &ticket);
+                      collector.user_data(kCancelledCall), &ticket);
     EXPECT_TRUE(AllowedSubmit(s)) << tether_status_str(s);
-    accepted[kCallbackCalls + 1] = s == TETHER_OK;
+    accepted[kCancelledCall] = s == TETHER_OK;
     if (s == TETHER_OK) {
       tether_status c = tether_cancel(runtime, ticket);
       Note("tether_cancel", c);
@@ -117,6 +124,25 @@ RunResult RunScenario(uint64_t nth) {
                   c == TETHER_E_BUSY)
           << tether_status_str(c);
     }
+    // Ordered calls through a stream (its own producer port).
+    tether_stream* stream = nullptr;
+    s = tether_stream_open(runtime, &stream);
+    Note("tether_stream_open", s);
+    if (s != TETHER_OK) {
+      EXPECT_EQ(s, TETHER_E_NO_MEMORY);
+      EXPECT_EQ(stream, nullptr);
+    }
+    for (size_t i = 0; stream != nullptr && i < kStreamCalls; ++i) {
+      tether_call call = Call(kEcho, kPayload);
+      call.key = 7;
+      tether_status t = tether_stream_submit(
+          stream, &call, &Collector::Callback,
+          collector.user_data(kFirstStreamCall + i), nullptr);
+      EXPECT_TRUE(AllowedSubmit(t)) << tether_status_str(t);
+      Note("tether_stream_submit", t);
+      accepted[kFirstStreamCall + i] = t == TETHER_OK;
+    }
+    tether_stream_destroy(stream);
     std::array<bool, kQueueCalls> queued{};
     if (cq != nullptr) {
       for (size_t i = 0; i < kQueueCalls; ++i) {
