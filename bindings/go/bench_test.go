@@ -2,6 +2,7 @@ package tether
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -98,12 +99,27 @@ func BenchmarkSerialCall(b *testing.B) {
 
 // BenchmarkConcurrentCall: 64 goroutines making no-op calls, each one
 // after the other, through tether on two lanes with each wait strategy,
-// through two locked-thread workers, and as direct cgo calls.
+// with the default wait once more under GOMAXPROCS 1, through two
+// locked-thread workers, and as direct cgo calls.
 func BenchmarkConcurrentCall(b *testing.B) {
 	const goroutines = 64
 	b.Run(fmt.Sprintf("goroutines=%d", goroutines), func(b *testing.B) {
-		runContenders(b, append(tetherContenders(goroutines, Options{Lanes: 2}), lockedThread(goroutines, 2), directCgo(goroutines)))
+		contenders := append(tetherContenders(goroutines, Options{Lanes: 2}), oneProc(goroutines, Options{Lanes: 2}))
+		runContenders(b, append(contenders, lockedThread(goroutines, 2), directCgo(goroutines)))
 	})
+}
+
+// oneProc is the default wait with GOMAXPROCS 1 for its length: Go's
+// threads on one core, leaving the other to the lanes, so that on a
+// machine with few cores the OS does not preempt a busy lane for a Go
+// thread or the other way round.
+func oneProc(goroutines int, opts Options) contender {
+	return contender{"tether-default-gomaxprocs-1", func(b *testing.B) {
+		previous := runtime.GOMAXPROCS(1)
+		defer runtime.GOMAXPROCS(previous)
+		rt := openNoop(b, &opts)
+		runConcurrently(b, goroutines, noopCall(rt))
+	}}
 }
 
 // BenchmarkSlowCall: 1,000 goroutines each waiting 10 ms per call, through

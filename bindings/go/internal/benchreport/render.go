@@ -14,6 +14,9 @@ const (
 	previousWait = "tether-netpoller"
 )
 
+// oneProcWait is the default wait run with GOMAXPROCS 1 (bench_test.go).
+const oneProcWait = "tether-default-gomaxprocs-1"
+
 var waits = []string{"tether-spin-then-park", "tether-drainer-spins", "tether-netpoller", "tether-blocking-poll"}
 
 // environment is what the tables say about how they were made.
@@ -75,7 +78,7 @@ func concurrent(b *strings.Builder, r results) {
 	b.WriteString("**64 goroutines, no-op calls, 2 lanes.** Cores is the process's CPU time over wall time.\n\n")
 	b.WriteString("| contender | calls/s | p50 | p99 | p99.9 | CPU per call | cores | allocs/op |\n")
 	b.WriteString("| --- | --- | --- | --- | --- | --- | --- | --- |\n")
-	for _, c := range append(slicesOf(waits), "locked-thread", "direct-cgo") {
+	for _, c := range append(slicesOf(waits), oneProcWait, "locked-thread", "direct-cgo") {
 		name := base + c
 		if len(r[name]) == 0 {
 			continue
@@ -164,6 +167,12 @@ func goals(b *strings.Builder, r results) {
 	row("64 goroutines: ≥ 2 M calls/s", rate(rateV), rateV >= 2e6)
 	tail := median(r.series(base+defaultWait, "p99.9-ns"))
 	row("64 goroutines: p99.9 ≤ 1 ms", ns(tail), tail <= 1e6)
+	if len(r[base+oneProcWait]) != 0 {
+		rateV := median(r.series(base+oneProcWait, "calls/s"))
+		row("64 goroutines, GOMAXPROCS 1: ≥ 2 M calls/s", rate(rateV), rateV >= 2e6)
+		tail := median(r.series(base+oneProcWait, "p99.9-ns"))
+		row("64 goroutines, GOMAXPROCS 1: p99.9 ≤ 1 ms", ns(tail), tail <= 1e6)
+	}
 	x := median(r.ratios("SlowCall/"+defaultWait, "SlowCall/blocking-cgo", "calls/s"))
 	row("1,000 goroutines × 10 ms: ≈ 2× the calls/s of blocking cgo", times(x), x >= 1.8)
 	threads := median(r.series("SlowCall/"+defaultWait, "peak-threads"))
@@ -192,8 +201,11 @@ func noise(b *strings.Builder, r results) {
 }
 
 func label(c string) string {
-	if c == defaultWait {
+	switch c {
+	case defaultWait:
 		return "**" + strings.TrimPrefix(c, "tether-") + "** (default)"
+	case oneProcWait:
+		return "spin-then-park, GOMAXPROCS 1"
 	}
 	return strings.TrimPrefix(c, "tether-")
 }
