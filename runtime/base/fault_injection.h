@@ -27,13 +27,18 @@ enum class Point : uint32_t {
   // inside the firewall (base/firewall.h): one point that reaches every
   // guarded function, so a test can walk the whole ABI.
   kBoundaryThrows,
-  // tether_cancel's enqueue of the cancelled call for the delivery thread.
+  // tether_cancel's enqueue of the cancelled call for the delivery thread
+  // (and submit's, of a call it ended because its deadline could not be
+  // armed).
   kCancelEnqueue,
   // A lane's enqueue of a claimed call for the delivery thread (on-thread
   // delivery, a reply past its deadline).
   kLaneHandOff,
   // Shutdown's enqueue of a call it closed for the delivery thread.
   kShutdownCloseOut,
+  // Submit's enqueue of an accepted call's deadline for the delivery
+  // thread.
+  kDeadlineEnqueue,
   kCount,
 };
 

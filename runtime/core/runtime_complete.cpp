@@ -27,6 +27,8 @@ const char* outcome_message(tether_status status) {
       return "deadline exceeded before the library replied";
     case TETHER_E_CLOSED:
       return "runtime shut down before the library replied";
+    case TETHER_E_NO_MEMORY:
+      return "out of memory arming the call's deadline";
     default:
       return "call ended";
   }

@@ -242,18 +242,31 @@ Status Runtime::publish(ProducerPort& port, Slot* const* slots,
     for (std::size_t i = 0; i < count; ++i) refuse(slots[i], Status::kNoMemory);
     return Status::kNoMemory;
   }
+  bool ended_any = false;
   for (std::size_t i = 0; any_deadline && i < count; ++i) {
     if (deadlines[i] == 0) continue;
-    if (queues_.deadlines.enqueue(port.deadline_token(),
+    if (!fault::fires(fault::Point::kDeadlineEnqueue) &&
+        queues_.deadlines.enqueue(port.deadline_token(),
                                   DeadlineEntry{deadlines[i], tickets[i]})) {
       delivery_->note_deadline(deadlines[i]);
-    } else {
-      TETHER_LOG_LIMITED(
-          g_queue_memory_lines, TETHER_LOG_ERROR,
-          "submit: out of memory; call %llu runs without its deadline",
-          static_cast<unsigned long long>(tickets[i]));
+      continue;
+    }
+    // The call is queued already, so it cannot be refused; left to run
+    // without its deadline, a library that never replies would hold it
+    // until shutdown. It ends now instead, as a cancel would end it.
+    TETHER_LOG_LIMITED(g_queue_memory_lines, TETHER_LOG_ERROR,
+                       "submit: out of memory arming call %llu's deadline; "
+                       "it ends with TETHER_E_NO_MEMORY",
+                       static_cast<unsigned long long>(tickets[i]));
+    Slot* slot = slots_.find(tickets[i]);
+    if (claim(slot, ticket::generation(tickets[i]), TETHER_E_NO_MEMORY) ==
+        Claim::kWon) {
+      delivery_->hand_over(&port.delivery_token(), slot,
+                           fault::Point::kCancelEnqueue);
+      ended_any = true;
     }
   }
+  if (ended_any) delivery_->wake_if_parked();
   port.count_submitted(count);
   if (tickets_out != nullptr) {
     std::memcpy(tickets_out, tickets, count * sizeof tickets[0]);

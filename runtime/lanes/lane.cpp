@@ -54,6 +54,9 @@ Lane::Lane(Runtime& runtime, uint32_t index)
       depth_watch_("queue depth of lane " + std::to_string(index) +
                        " of library '" + runtime.library().name + "'",
                    runtime.options().credit_bounded_threshold()) {
+  // hand_over would survive an invalid token (through the overflow list),
+  // but every completion of the lane's life would take that slow path.
+  check_token(delivery_producer_);
   deferred_.reserve(kBatch);
 }
 

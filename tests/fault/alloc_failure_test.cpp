@@ -171,6 +171,13 @@ RunResult RunScenario(uint64_t nth) {
     }
     EXPECT_EQ(collector.duplicates(), 0u);
     EXPECT_EQ(collector.after_shutdown(), 0u);
+    // Its deadline passed, or could not be armed: never a call left to run
+    // without one (which the library would hold until shutdown: CLOSED).
+    if (accepted[kDeadlineCall] && collector.completion(kDeadlineCall)) {
+      const tether_status outcome = collector.completion(kDeadlineCall)->status;
+      EXPECT_TRUE(outcome == TETHER_E_DEADLINE || outcome == TETHER_E_NO_MEMORY)
+          << tether_status_str(outcome);
+    }
     if (cq != nullptr) {
       std::array<int, kQueueCalls> seen{};
       tether_completion out[kQueueCalls];

@@ -68,5 +68,27 @@ TEST_F(EnqueueFailureTest,
   EXPECT_EQ(Stats(rt()).in_flight, 0u);
 }
 
+TEST_F(EnqueueFailureTest, CallWhoseDeadlineCannotBeArmedEndsWithNoMemory) {
+  ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
+  Collector collector(1);
+  tether_call call = Call(kBlock);
+  call.timeout_ns = 60'000'000'000;  // would end the call long after the test
+  tether::fault::arm(Point::kDeadlineEnqueue);
+  ASSERT_EQ(Submit(collector, 0, call), TETHER_OK);
+  EXPECT_EQ(tether::fault::fired(Point::kDeadlineEnqueue), 1u);
+  // Ended at once: before a lane took it (which then skips it), or while
+  // the library holds it (which then sees it as cancelled).
+  ASSERT_TRUE(collector.WaitForTotal(1));
+  ASSERT_TRUE(collector.completion(0).has_value());
+  EXPECT_EQ(collector.completion(0)->status, TETHER_E_NO_MEMORY);
+  EXPECT_EQ(collector.completion(0)->error,
+            "out of memory arming the call's deadline");
+  Probe::Get().OpenGate();
+  EXPECT_TRUE(WaitNoneInFlight(rt()));
+  runtime_.reset();
+  EXPECT_EQ(collector.total(), 1u);
+  EXPECT_EQ(collector.duplicates(), 0u);
+}
+
 }  // namespace
 }  // namespace tether_test

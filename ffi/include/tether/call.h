@@ -75,7 +75,9 @@ struct tether_call {
   uint64_t key;
   /* Deadline relative to submit, in nanoseconds; 0 means none. When it
    * passes before the library replies, the call completes with
-   * TETHER_E_DEADLINE (and the library sees it as cancelled). */
+   * TETHER_E_DEADLINE (and the library sees it as cancelled). A call whose
+   * deadline tether could not arm for want of memory completes at once
+   * with TETHER_E_NO_MEMORY instead (submit still returned TETHER_OK). */
   uint64_t timeout_ns;
   /* Payload: copied, or moved with TETHER_CALL_MOVE_PAYLOAD. May be NULL
    * only when payload_len is 0. */

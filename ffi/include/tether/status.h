@@ -38,7 +38,10 @@ extern "C" {
 /* The runtime was created before fork(); in this child its threads do not
  * exist. Create a new runtime in the child. */
 #define TETHER_E_FORKED ((tether_status)10)
-/* Memory could not be allocated. */
+/* Memory could not be allocated. As a call's outcome: tether could not arm
+ * the deadline of a call it had already queued, and ended the call at once
+ * rather than let it run without one (a lane skips it; a library already
+ * running it sees it as cancelled). */
 #define TETHER_E_NO_MEMORY ((tether_status)11)
 /* A payload or buffer is larger than the configured maximum. */
 #define TETHER_E_TOO_LARGE ((tether_status)12)
