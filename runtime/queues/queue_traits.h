@@ -24,6 +24,9 @@ namespace tether {
 struct QueueTraits : moodycamel::ConcurrentQueueDefaultTraits {
   static void* malloc(std::size_t size) { return alloc_fault::malloc(size); }
   static void free(void* memory) { std::free(memory); }
+  // No implicit producers: a token-less enqueue fails (false) rather than
+  // leave a producer behind for good per thread (queues/queues.h).
+  static const std::size_t INITIAL_IMPLICIT_PRODUCER_HASH_SIZE = 0;
 };
 
 template <typename T>
