@@ -39,6 +39,8 @@ enum class Point : uint32_t {
   // Submit's enqueue of an accepted call's deadline for the delivery
   // thread.
   kDeadlineEnqueue,
+  // The delivery thread's push of a deadline onto its heap (throws).
+  kDeadlineHeap,
   kCount,
 };
 

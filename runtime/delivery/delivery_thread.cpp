@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <new>
+
 #include "base/clock.h"
 #include "core/runtime.h"
 #include "log/log.h"
@@ -11,6 +13,7 @@ namespace tether {
 namespace {
 constexpr std::size_t kBatch = 64;
 log::RateLimit g_overflow_lines;
+log::RateLimit g_heap_memory_lines;
 }  // namespace
 
 DeliveryThread::DeliveryThread(Runtime& runtime, uint32_t producer_id)
@@ -118,7 +121,7 @@ std::size_t DeliveryThread::take_deadlines() {
   std::size_t n;
   while ((n = runtime_.queues().deadlines.try_dequeue_bulk(
               deadline_consumer_, batch, kBatch)) != 0) {
-    for (std::size_t i = 0; i < n; ++i) deadlines_.push(batch[i]);
+    for (std::size_t i = 0; i < n; ++i) arm_or_end(batch[i]);
     total += n;
   }
   // Entries of calls that finished early linger until their deadline; keep
@@ -127,6 +130,27 @@ std::size_t DeliveryThread::take_deadlines() {
     purge_finished_deadlines();
   }
   return total;
+}
+
+void DeliveryThread::arm_or_end(const DeadlineEntry& entry) {
+  try {
+    fault::throw_if_fires(fault::Point::kDeadlineHeap);
+    deadlines_.push(entry);
+    return;
+  } catch (const std::bad_alloc&) {
+  }
+  // Left unarmed, the call would run without its deadline (and one the
+  // library never answers would be held until shutdown): end it now, as
+  // submit does when it cannot queue the entry.
+  TETHER_LOG_LIMITED(g_heap_memory_lines, TETHER_LOG_ERROR,
+                     "out of memory arming call %llu's deadline; it ends "
+                     "with TETHER_E_NO_MEMORY",
+                     static_cast<unsigned long long>(entry.ticket));
+  Slot* slot = runtime_.slots().find(entry.ticket);
+  if (runtime_.claim(slot, ticket::generation(entry.ticket),
+                     TETHER_E_NO_MEMORY) == Runtime::Claim::kWon) {
+    runtime_.deliver(&slot, 1, counters_, producer_id_);
+  }
 }
 
 void DeliveryThread::expire_deadlines(uint64_t now) {
@@ -153,8 +177,14 @@ void DeliveryThread::arm_timer(uint64_t now) {
 }
 
 void DeliveryThread::purge_finished_deadlines() {
+  // Only the reserve allocates (the heap never shrinks, so pushing back
+  // fits); without memory the purge waits for the next pass.
   std::vector<DeadlineEntry> live;
-  live.reserve(runtime_.slots().capacity());
+  try {
+    live.reserve(runtime_.slots().capacity());
+  } catch (const std::bad_alloc&) {
+    return;
+  }
   while (!deadlines_.empty()) {
     DeadlineEntry entry = deadlines_.top();
     deadlines_.pop();

@@ -75,6 +75,9 @@ class DeliveryThread {
   void run();
   std::size_t deliver_queued();
   std::size_t take_deadlines();
+  // Puts the entry on the heap, or ends its call with TETHER_E_NO_MEMORY
+  // when the heap cannot grow.
+  void arm_or_end(const DeadlineEntry& entry);
   void expire_deadlines(uint64_t now);
   void arm_timer(uint64_t now);
   void purge_finished_deadlines();

@@ -90,5 +90,25 @@ TEST_F(EnqueueFailureTest, CallWhoseDeadlineCannotBeArmedEndsWithNoMemory) {
   EXPECT_EQ(collector.duplicates(), 0u);
 }
 
+TEST_F(EnqueueFailureTest, CallWhoseDeadlineHeapCannotGrowEndsWithNoMemory) {
+  ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
+  Collector collector(1);
+  tether_call call = Call(kBlock);
+  call.timeout_ns = 60'000'000'000;
+  tether::fault::arm(Point::kDeadlineHeap);
+  ASSERT_EQ(Submit(collector, 0, call), TETHER_OK);
+  ASSERT_TRUE(collector.WaitForTotal(1));
+  EXPECT_EQ(tether::fault::fired(Point::kDeadlineHeap), 1u);
+  ASSERT_TRUE(collector.completion(0).has_value());
+  EXPECT_EQ(collector.completion(0)->status, TETHER_E_NO_MEMORY);
+  EXPECT_EQ(collector.completion(0)->error,
+            "out of memory arming the call's deadline");
+  Probe::Get().OpenGate();
+  EXPECT_TRUE(WaitNoneInFlight(rt()));
+  runtime_.reset();
+  EXPECT_EQ(collector.total(), 1u);
+  EXPECT_EQ(collector.duplicates(), 0u);
+}
+
 }  // namespace
 }  // namespace tether_test
