@@ -146,22 +146,22 @@ void DeliveryThread::arm_or_end(const DeadlineEntry& entry) {
                      "out of memory arming call %llu's deadline; it ends "
                      "with TETHER_E_NO_MEMORY",
                      static_cast<unsigned long long>(entry.ticket));
-  Slot* slot = runtime_.slots().find(entry.ticket);
-  if (runtime_.claim(slot, ticket::generation(entry.ticket),
-                     TETHER_E_NO_MEMORY) == Runtime::Claim::kWon) {
+  end_call(entry.ticket, TETHER_E_NO_MEMORY);
+}
+
+void DeliveryThread::end_call(uint64_t ticket_value, tether_status status) {
+  Slot* slot = runtime_.slots().find(ticket_value);
+  if (runtime_.claim(slot, ticket::generation(ticket_value), status) ==
+      Runtime::Claim::kWon) {
     runtime_.deliver(&slot, 1, counters_, producer_id_);
   }
 }
 
 void DeliveryThread::expire_deadlines(uint64_t now) {
   while (!deadlines_.empty() && deadlines_.top().deadline_ns <= now) {
-    uint64_t ticket_value = deadlines_.top().ticket;
+    const uint64_t ticket_value = deadlines_.top().ticket;
     deadlines_.pop();
-    Slot* slot = runtime_.slots().find(ticket_value);
-    if (runtime_.claim(slot, ticket::generation(ticket_value),
-                       TETHER_E_DEADLINE) == Runtime::Claim::kWon) {
-      runtime_.deliver(&slot, 1, counters_, producer_id_);
-    }
+    end_call(ticket_value, TETHER_E_DEADLINE);
   }
 }
 

@@ -78,6 +78,9 @@ class DeliveryThread {
   // Puts the entry on the heap, or ends its call with TETHER_E_NO_MEMORY
   // when the heap cannot grow.
   void arm_or_end(const DeadlineEntry& entry);
+  // Ends the call `ticket_value` names with `status`, unless its outcome is
+  // already decided (or the ticket is stale), and delivers it.
+  void end_call(uint64_t ticket_value, tether_status status);
   void expire_deadlines(uint64_t now);
   void arm_timer(uint64_t now);
   void purge_finished_deadlines();
