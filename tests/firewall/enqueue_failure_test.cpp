@@ -17,6 +17,29 @@ class EnqueueFailureTest : public RuntimeTest {
     tether::fault::disarm_all();
     RuntimeTest::TearDown();
   }
+
+  // Submits a call whose 60 s deadline `point` keeps from being armed, and
+  // checks it ends at once, once, with TETHER_E_NO_MEMORY: before a lane
+  // took it (which then skips it), or while the library holds it (which
+  // then sees it as cancelled).
+  void ExpectUnarmedDeadlineEndsWithNoMemory(Point point) {
+    Collector collector(1);
+    tether_call call = Call(kBlock);
+    call.timeout_ns = 60'000'000'000;  // would end it long after the test
+    tether::fault::arm(point);
+    ASSERT_EQ(Submit(collector, 0, call), TETHER_OK);
+    ASSERT_TRUE(collector.WaitForTotal(1));
+    EXPECT_EQ(tether::fault::fired(point), 1u);
+    ASSERT_TRUE(collector.completion(0).has_value());
+    EXPECT_EQ(collector.completion(0)->status, TETHER_E_NO_MEMORY);
+    EXPECT_EQ(collector.completion(0)->error,
+              "out of memory arming the call's deadline");
+    Probe::Get().OpenGate();
+    EXPECT_TRUE(WaitNoneInFlight(rt()));
+    runtime_.reset();
+    EXPECT_EQ(collector.total(), 1u);
+    EXPECT_EQ(collector.duplicates(), 0u);
+  }
 };
 
 TEST_F(EnqueueFailureTest, CancelledCallCompletesOnceWhenItsEnqueueFails) {
@@ -70,44 +93,12 @@ TEST_F(EnqueueFailureTest,
 
 TEST_F(EnqueueFailureTest, CallWhoseDeadlineCannotBeArmedEndsWithNoMemory) {
   ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
-  Collector collector(1);
-  tether_call call = Call(kBlock);
-  call.timeout_ns = 60'000'000'000;  // would end the call long after the test
-  tether::fault::arm(Point::kDeadlineEnqueue);
-  ASSERT_EQ(Submit(collector, 0, call), TETHER_OK);
-  EXPECT_EQ(tether::fault::fired(Point::kDeadlineEnqueue), 1u);
-  // Ended at once: before a lane took it (which then skips it), or while
-  // the library holds it (which then sees it as cancelled).
-  ASSERT_TRUE(collector.WaitForTotal(1));
-  ASSERT_TRUE(collector.completion(0).has_value());
-  EXPECT_EQ(collector.completion(0)->status, TETHER_E_NO_MEMORY);
-  EXPECT_EQ(collector.completion(0)->error,
-            "out of memory arming the call's deadline");
-  Probe::Get().OpenGate();
-  EXPECT_TRUE(WaitNoneInFlight(rt()));
-  runtime_.reset();
-  EXPECT_EQ(collector.total(), 1u);
-  EXPECT_EQ(collector.duplicates(), 0u);
+  ExpectUnarmedDeadlineEndsWithNoMemory(Point::kDeadlineEnqueue);
 }
 
 TEST_F(EnqueueFailureTest, CallWhoseDeadlineHeapCannotGrowEndsWithNoMemory) {
   ASSERT_NO_FATAL_FAILURE(Open(Config(1)));
-  Collector collector(1);
-  tether_call call = Call(kBlock);
-  call.timeout_ns = 60'000'000'000;
-  tether::fault::arm(Point::kDeadlineHeap);
-  ASSERT_EQ(Submit(collector, 0, call), TETHER_OK);
-  ASSERT_TRUE(collector.WaitForTotal(1));
-  EXPECT_EQ(tether::fault::fired(Point::kDeadlineHeap), 1u);
-  ASSERT_TRUE(collector.completion(0).has_value());
-  EXPECT_EQ(collector.completion(0)->status, TETHER_E_NO_MEMORY);
-  EXPECT_EQ(collector.completion(0)->error,
-            "out of memory arming the call's deadline");
-  Probe::Get().OpenGate();
-  EXPECT_TRUE(WaitNoneInFlight(rt()));
-  runtime_.reset();
-  EXPECT_EQ(collector.total(), 1u);
-  EXPECT_EQ(collector.duplicates(), 0u);
+  ExpectUnarmedDeadlineEndsWithNoMemory(Point::kDeadlineHeap);
 }
 
 }  // namespace
