@@ -253,6 +253,10 @@ func open(opts *Options, openC openFunc) (*Runtime, error) {
 		if opts.CallerSpin != 0 {
 			spin = max(opts.CallerSpin, 0)
 		}
+		// The completion goroutine spins too: it wakes only for calls
+		// whose callers parked, mostly because others were waiting, and
+		// then more completions are on their way.
+		e.drain.drainerSpin = DrainerSpin
 	case WaitDrainerSpins:
 		e.drain.drainerSpin = DrainerSpin
 	}

@@ -39,7 +39,8 @@ const (
 	// Options.CallerSpin), in the same cgo crossing as its submit: no
 	// eventfd, no netpoller, no channel. A call not back by then parks, as
 	// do calls made while others wait; their completions are taken by
-	// WaitNetpoller's completion goroutine.
+	// WaitDrainerSpins' completion goroutine, which keeps looking for a
+	// while after the last one it found.
 	WaitSpinThenPark
 	// WaitDrainerSpins parks every caller at once; the completion
 	// goroutine, after it found completions, keeps taking them between
